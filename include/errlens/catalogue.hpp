@@ -1,0 +1,81 @@
+// The catalogue: every record the run knows, from the embedded data/ files
+// and from user paths, with one record per id (a later source overrides an
+// earlier one) and every problem met while reading them.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "errlens/problem.hpp"
+#include "errlens/record.hpp"
+
+namespace errlens {
+
+/// A record file compiled into the binary: its path under the repository and its bytes.
+struct EmbeddedFile {
+    std::string_view name;
+    std::string_view text;
+};
+
+/// The data/ files compiled into this build, sorted by name.
+std::span<const EmbeddedFile> builtin_files();
+
+class Catalogue {
+  public:
+    /// Adds a record; one with the same id is replaced. Returns the replaced record's
+    /// source, or an empty string when the id was new.
+    std::string add(Record record);
+
+    const std::vector<Record>& records() const { return records_; }
+    std::size_t size() const { return records_.size(); }
+    bool empty() const { return records_.empty(); }
+
+    /// The record with this id, or nullptr.
+    const Record* find(std::string_view id) const;
+
+    /// Ids close to `id` (edit distance, or sharing its last segment), best first.
+    std::vector<std::string> suggest(std::string_view id, std::size_t max = 3) const;
+
+  private:
+    std::vector<Record> records_;
+    std::unordered_map<std::string, std::size_t> index_;
+};
+
+struct CatalogueOptions {
+    bool builtin = true;             ///< start from the embedded records
+    std::vector<std::string> paths;  ///< files or directories, in order; later ones override
+};
+
+/// Counts that add up: every record seen is loaded or rejected with a reason.
+struct CatalogueCounts {
+    std::size_t files = 0;             ///< files read (embedded ones included)
+    std::size_t unreadable_files = 0;  ///< paths that could not be opened or read
+    std::size_t records_seen = 0;
+    std::size_t records_loaded = 0;
+    std::size_t records_rejected = 0;
+    std::size_t records_overridden = 0;  ///< loaded, then replaced by a later record with its id
+};
+
+struct CatalogueLoad {
+    Catalogue catalogue;
+    std::vector<Problem> problems;
+    CatalogueCounts counts;
+    /// id -> (source, group) of the record currently holding it; tells a
+    /// duplicate inside one group from an override across groups.
+    std::unordered_map<std::string, std::pair<std::string, int>> origins;
+};
+
+/// Reads the embedded records and every path (a directory is walked for `.json`
+/// and `.txt` files, sorted, hidden entries skipped; a file is read whatever its
+/// extension), loading each text with load_records.
+CatalogueLoad load_catalogue(const CatalogueOptions& options);
+
+/// Adds the records of one text to `load`, as load_catalogue does for each file.
+/// `group` tells sources apart: a duplicate id inside one group is reported,
+/// across groups it is an intended override.
+void add_source(CatalogueLoad& load, std::string_view name, std::string_view text, int group);
+
+}  // namespace errlens

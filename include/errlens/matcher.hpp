@@ -1,0 +1,126 @@
+// The matcher compiles every record's regex once (RE2, case-insensitive) and
+// finds which records a line matches. It never runs every regex on every line:
+// RE2's FilteredRE2 reduces each pattern to required literal atoms, one
+// Aho-Corasick pass finds the atoms present in a line, and only the regexes
+// those atoms allow are run. Results are data (Diagnosis); rendering is
+// elsewhere.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "errlens/catalogue.hpp"
+#include "errlens/problem.hpp"
+
+namespace errlens {
+
+/// How a record was found.
+enum class MatchKind {
+    regex,    ///< its regex matched a line
+    similar,  ///< no regex matched; the message resembles its signature
+    lookup,   ///< asked for by id (`errlens show`)
+};
+
+/// One record found in the input: the evidence for it and its rank.
+struct Diagnosis {
+    const Record* record = nullptr;
+    MatchKind kind = MatchKind::regex;
+    /// Higher is better. Regex matches score 100 + the literal characters their
+    /// pattern requires (+100 when the line holds the exact signature); similar
+    /// matches score their similarity in percent (below 100).
+    double score = 0;
+    std::string source;     ///< the input's name (a file, `-` for stdin), empty for a message
+    std::size_t line = 0;   ///< first matching line, 1-based; 0 when not from a line
+    std::string text;       ///< that line after cleaning (ANSI codes and CR removed)
+    std::size_t count = 0;  ///< how many lines matched this record
+};
+
+class Matcher {
+  public:
+    /// Compiles every record of `catalogue`; the catalogue must outlive the matcher.
+    explicit Matcher(const Catalogue& catalogue);
+    ~Matcher();
+    Matcher(const Matcher&) = delete;
+    Matcher& operator=(const Matcher&) = delete;
+
+    const Catalogue& catalogue() const;
+
+    /// Records whose regex RE2 rejected, one warning each (field `regex`);
+    /// those records are still found by id and by similarity.
+    const std::vector<Problem>& problems() const;
+
+    /// Appends the indices (into catalogue().records()) of the records whose
+    /// regex matches `line`, in no particular order. `line` should be one
+    /// cleaned line (see clean_line).
+    void match_line(std::string_view line, std::vector<std::size_t>& out) const;
+
+    /// True when the record's regex compiled.
+    bool compiled(std::size_t record_index) const;
+
+    /// Literal characters the record's pattern requires: longer is more specific.
+    int specificity(std::size_t record_index) const;
+
+    /// Records that resemble `message` without a regex match, best first, at
+    /// most `max`, each with its similarity in 0..1.
+    std::vector<std::pair<std::size_t, double>> similar(std::string_view message,
+                                                        std::size_t max) const;
+
+    /// Regexes the literal prefilter cannot narrow (they run on every line).
+    std::size_t unfiltered_count() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Removes ANSI escape sequences and carriage returns, into `out`.
+void clean_line(std::string_view raw, std::string& out);
+
+/// Scans a log fed in chunks of any size: splits lines, cleans them, matches
+/// each, and keeps one Diagnosis per record with its first line and count.
+class LogScanner {
+  public:
+    /// Lines longer than this are scanned in pieces of this size (same line number).
+    static constexpr std::size_t k_max_line_bytes = 1 << 20;
+
+    LogScanner(const Matcher& matcher, std::string source);
+    void feed(std::string_view bytes);
+    /// Scans a last line without a newline. Call once, after the last feed.
+    void finish();
+    /// Diagnoses ranked best first.
+    std::vector<Diagnosis> diagnoses() const;
+    std::size_t lines() const { return line_number_; }
+
+  private:
+    void scan_line(std::string_view raw);
+
+    const Matcher& matcher_;
+    std::string source_;
+    std::string pending_;
+    std::string cleaned_;
+    std::vector<std::size_t> hits_;
+    std::size_t line_number_ = 0;
+    bool continuing_ = false;  // pending_ holds the tail of an over-long line
+    struct Seen {
+        std::size_t line = 0;
+        std::size_t count = 0;
+        std::string text;
+        bool exact = false;
+    };
+    std::vector<Seen> seen_;  // by record index
+    std::vector<std::size_t> order_;
+};
+
+/// Diagnoses a message given on the command line: regex matches on any of its
+/// lines, or, when none matches, the closest records by similarity (at most `max_similar`).
+std::vector<Diagnosis> diagnose_message(const Matcher& matcher, std::string_view message,
+                                        std::size_t max_similar = 3);
+
+/// Sorts best first: regex before similar, exact signature, specificity,
+/// fix_success_rate, confidence, then first line and id for a stable order.
+void rank(std::vector<Diagnosis>& diagnoses);
+
+}  // namespace errlens

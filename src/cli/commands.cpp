@@ -1,0 +1,544 @@
+// One options struct and one run function per subcommand (CLI11's
+// subcom_in_files pattern). Nothing here decides what matches or how a
+// diagnosis reads: that is the library's.
+#include "commands.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "errlens/catalogue.hpp"
+#include "errlens/loaders.hpp"
+#include "errlens/matcher.hpp"
+#include "errlens/renderers.hpp"
+#include "errlens/validation.hpp"
+
+namespace errlens::cli {
+
+namespace {
+
+enum class ColorMode { automatic, always, never };
+enum class LangMode { automatic, en, zh };
+enum class ExportFormat { json, text, markdown };
+
+struct CommonOptions {
+    std::vector<std::string> catalogs;
+    bool no_builtin = false;
+    LangMode lang = LangMode::automatic;
+    OutputFormat format = OutputFormat::text;
+    ColorMode color = ColorMode::automatic;
+    std::size_t max = 0;
+};
+
+struct DiagnoseOptions {
+    std::vector<std::string> message;
+};
+struct ScanOptions {
+    std::vector<std::string> files;
+};
+struct ShowOptions {
+    std::vector<std::string> ids;
+};
+struct ListOptions {
+    std::string domain;
+};
+struct ExportOptions {
+    ExportFormat to = ExportFormat::json;
+    std::vector<std::string> ids;
+    std::string out_dir;
+};
+struct ValidateOptions {
+    std::vector<std::string> paths;
+};
+
+// ---- shared steps ------------------------------------------------------------
+
+RenderOptions render_options(const CommonOptions& o) {
+    RenderOptions r;
+    r.language = o.lang == LangMode::zh ? Language::zh
+                 : o.lang == LangMode::en
+                     ? Language::en
+                     : language_from_locale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"),
+                                            std::getenv("LANG"));
+    bool tty = isatty(STDOUT_FILENO) != 0;
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    bool env_allows = (no_color == nullptr || no_color[0] == '\0') &&
+                      !(term != nullptr && std::strcmp(term, "dumb") == 0);
+    r.color =
+        o.color == ColorMode::always || (o.color == ColorMode::automatic && tty && env_allows);
+    int width = 0;
+    winsize ws{};
+    if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        width = ws.ws_col;
+    } else if (const char* cols = std::getenv("COLUMNS"); cols != nullptr) {
+        width = std::atoi(cols);
+    }
+    r.width = width >= 40 ? std::min(width, 200) : 80;
+    return r;
+}
+
+void print_problems(const std::vector<Problem>& problems, std::size_t max_shown) {
+    std::size_t shown = 0;
+    for (const auto& p : problems) {
+        if (shown == max_shown) {
+            std::cerr << "errlens: … and " << problems.size() - shown << " more\n";
+            break;
+        }
+        std::cerr << format_problem(p) << "\n";
+        ++shown;
+    }
+}
+
+struct LoadedCatalogue {
+    CatalogueLoad load;
+    std::unique_ptr<Matcher> matcher;
+    bool input_error = false;
+};
+
+/// Loads the catalogue the options name and reports its problems on stderr:
+/// errors one by one, warnings as a count with where to see them.
+LoadedCatalogue load(const CommonOptions& o) {
+    LoadedCatalogue c;
+    c.load = load_catalogue({!o.no_builtin, o.catalogs});
+    c.matcher = std::make_unique<Matcher>(c.load.catalogue);
+    std::vector<Problem> errors;
+    std::size_t warnings = 0;
+    for (const auto& p : c.load.problems) {
+        if (p.severity == Severity::error) {
+            errors.push_back(p);
+        } else {
+            ++warnings;
+        }
+    }
+    warnings += c.matcher->problems().size();
+    print_problems(errors, 10);
+    if (!errors.empty()) {
+        std::cerr << "errlens: " << c.load.counts.records_rejected
+                  << " record(s) could not be loaded; the other " << c.load.counts.records_loaded
+                  << " were\n";
+    }
+    if (warnings > 0) {
+        std::cerr << "errlens: " << warnings << " warning(s) about the catalogue";
+        if (!o.catalogs.empty()) {
+            std::cerr << " (see them with: errlens validate";
+            for (const auto& p : o.catalogs) {
+                std::cerr << ' ' << p;
+            }
+            std::cerr << ")";
+        }
+        std::cerr << "\n";
+    }
+    c.input_error = c.load.counts.unreadable_files > 0;
+    if (c.load.catalogue.empty()) {
+        std::cerr << "errlens: the catalogue is empty"
+                  << (o.no_builtin && o.catalogs.empty() ? " (--no-builtin without --catalog)" : "")
+                  << "\n";
+        c.input_error = true;
+    }
+    return c;
+}
+
+int emit(const CommonOptions& o, std::vector<Diagnosis> diagnoses) {
+    Report report;
+    if (o.max > 0 && diagnoses.size() > o.max) {
+        report.omitted = diagnoses.size() - o.max;
+        diagnoses.resize(o.max);
+    }
+    report.diagnoses = std::move(diagnoses);
+    std::cout << make_renderer(o.format, render_options(o))->render(report);
+    std::cout.flush();
+    return report.diagnoses.empty() ? k_exit_nothing_found : k_exit_found;
+}
+
+/// Reads a file (or stdin for "-") through a LogScanner in bounded chunks.
+bool scan_stream(const std::string& name, LogScanner& scanner, std::string& error) {
+    std::FILE* f = name == "-" ? stdin : std::fopen(name.c_str(), "rb");
+    if (f == nullptr) {
+        error = std::strerror(errno);
+        return false;
+    }
+    if (name != "-" && std::filesystem::is_directory(name)) {
+        std::fclose(f);
+        error = "is a directory";
+        return false;
+    }
+    std::vector<char> buffer(1 << 20);
+    bool ok = true;
+    while (true) {
+        std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
+        if (n > 0) {
+            scanner.feed(std::string_view(buffer.data(), n));
+        }
+        if (n < buffer.size()) {
+            if (std::ferror(f)) {
+                error = std::strerror(errno);
+                ok = false;
+            }
+            break;
+        }
+    }
+    scanner.finish();
+    if (f != stdin) {
+        std::fclose(f);
+    }
+    return ok;
+}
+
+int merge_exit(int result, bool error) {
+    return error ? k_exit_error : result;
+}
+
+// ---- subcommands --------------------------------------------------------------
+
+int run_diagnose(const CommonOptions& o, const DiagnoseOptions& d) {
+    LoadedCatalogue c = load(o);
+    if (c.load.catalogue.empty()) {
+        return k_exit_error;
+    }
+    std::string message;
+    for (const auto& part : d.message) {
+        message += (message.empty() ? "" : " ") + part;
+    }
+    return merge_exit(emit(o, diagnose_message(*c.matcher, message)), c.input_error);
+}
+
+int run_scan(const CommonOptions& o, const ScanOptions& s) {
+    LoadedCatalogue c = load(o);
+    if (c.load.catalogue.empty()) {
+        return k_exit_error;
+    }
+    std::vector<std::string> files = s.files.empty() ? std::vector<std::string>{"-"} : s.files;
+    std::vector<Diagnosis> all;
+    bool error = c.input_error;
+    for (const auto& file : files) {
+        LogScanner scanner(*c.matcher, file);
+        std::string why;
+        if (!scan_stream(file, scanner, why)) {
+            std::cerr << "errlens: " << (file == "-" ? "(standard input)" : file)
+                      << ": cannot read: " << why << "\n";
+            error = true;
+        }
+        auto found = scanner.diagnoses();
+        all.insert(all.end(), std::make_move_iterator(found.begin()),
+                   std::make_move_iterator(found.end()));
+    }
+    if (files.size() > 1) {
+        rank(all);
+    }
+    return merge_exit(emit(o, std::move(all)), error);
+}
+
+void report_unknown_id(const Catalogue& catalogue, const std::string& id) {
+    std::cerr << "errlens: no record has the id `" << id << "`";
+    auto close = catalogue.suggest(id);
+    if (!close.empty()) {
+        std::cerr << "; did you mean";
+        for (std::size_t i = 0; i < close.size(); ++i) {
+            std::cerr << (i == 0 ? " " : ", ") << close[i];
+        }
+        std::cerr << "?";
+    }
+    std::cerr << "\n";
+}
+
+/// The records named by `ids` (all when empty), or nullopt after reporting unknown ids.
+std::optional<std::vector<const Record*>> select(const Catalogue& catalogue,
+                                                 const std::vector<std::string>& ids) {
+    std::vector<const Record*> out;
+    bool ok = true;
+    if (ids.empty()) {
+        for (const auto& r : catalogue.records()) {
+            out.push_back(&r);
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const Record* a, const Record* b) { return a->id < b->id; });
+        return out;
+    }
+    for (const auto& id : ids) {
+        if (const Record* r = catalogue.find(id)) {
+            out.push_back(r);
+        } else {
+            report_unknown_id(catalogue, id);
+            ok = false;
+        }
+    }
+    if (!ok) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+int run_show(const CommonOptions& o, const ShowOptions& s) {
+    LoadedCatalogue c = load(o);
+    auto records = select(c.load.catalogue, s.ids);
+    if (!records) {
+        return k_exit_error;
+    }
+    std::vector<Diagnosis> diagnoses;
+    for (const Record* r : *records) {
+        diagnoses.push_back({r, MatchKind::lookup, 0, "", 0, "", 0});
+    }
+    Report report{std::move(diagnoses), 0};
+    std::cout << make_renderer(o.format, render_options(o))->render(report);
+    return merge_exit(k_exit_nothing_found, c.input_error);
+}
+
+int run_list(const CommonOptions& o, const ListOptions& l) {
+    LoadedCatalogue c = load(o);
+    auto records = select(c.load.catalogue, {});
+    nlohmann::json array = nlohmann::json::array();
+    RenderOptions ro = render_options(o);
+    std::size_t id_width = 0;
+    for (const Record* r : *records) {
+        if (l.domain.empty() || r->domain == l.domain) {
+            id_width = std::max(id_width, r->id.size());
+        }
+    }
+    id_width = std::min<std::size_t>(id_width, 60);
+    for (const Record* r : *records) {
+        if (!l.domain.empty() && r->domain != l.domain) {
+            continue;
+        }
+        if (o.format == OutputFormat::json) {
+            array.push_back({{"id", r->id},
+                             {"domain", r->domain},
+                             {"category", r->category},
+                             {"signature", r->signature}});
+            continue;
+        }
+        std::string line = r->id;
+        line += std::string(id_width > line.size() ? id_width - line.size() : 0, ' ') + "  ";
+        line += ro.language == Language::zh && r->signature_zh ? *r->signature_zh : r->signature;
+        if (o.format == OutputFormat::markdown) {
+            std::cout << "- `" << r->id << "` " << r->signature << "\n";
+        } else {
+            std::cout << line << "\n";
+        }
+    }
+    if (o.format == OutputFormat::json) {
+        std::cout << array.dump(2) << "\n";
+    }
+    return merge_exit(k_exit_nothing_found, c.input_error);
+}
+
+int run_export(const CommonOptions& o, const ExportOptions& e) {
+    LoadedCatalogue c = load(o);
+    auto records = select(c.load.catalogue, e.ids);
+    if (!records) {
+        return k_exit_error;
+    }
+    auto render_one = [&](const Record& r) -> std::string {
+        switch (e.to) {
+            case ExportFormat::json:
+                return to_json(r);
+            case ExportFormat::text:
+                return to_text_page(r);
+            case ExportFormat::markdown:
+                break;
+        }
+        Report report{{{&r, MatchKind::lookup, 0, "", 0, "", 0}}, 0};
+        RenderOptions ro = render_options(o);
+        return MarkdownRenderer(ro).render(report);
+    };
+    if (!e.out_dir.empty()) {
+        const char* ext = e.to == ExportFormat::json   ? ".json"
+                          : e.to == ExportFormat::text ? ".txt"
+                                                       : ".md";
+        for (const Record* r : *records) {
+            std::filesystem::path path = std::filesystem::path(e.out_dir) / (r->id + ext);
+            std::error_code ec;
+            std::filesystem::create_directories(path.parent_path(), ec);
+            std::ofstream out(path, std::ios::binary);
+            out << render_one(*r);
+            if (!out) {
+                std::cerr << "errlens: " << path.string() << ": cannot write\n";
+                return k_exit_error;
+            }
+        }
+        std::cerr << "errlens: wrote " << records->size() << " record(s) under " << e.out_dir
+                  << "\n";
+        return merge_exit(k_exit_nothing_found, c.input_error);
+    }
+    if (e.to == ExportFormat::json && records->size() != 1) {
+        std::cout << to_json(*records);
+    } else {
+        for (std::size_t i = 0; i < records->size(); ++i) {
+            // Several pages are separated by a form feed line, as in man pages.
+            std::cout << (i > 0 ? "\f\n" : "") << render_one(*(*records)[i]);
+        }
+    }
+    return merge_exit(k_exit_nothing_found, c.input_error);
+}
+
+int run_validate(const CommonOptions& o, const ValidateOptions& v) {
+    CatalogueLoad load = load_catalogue({v.paths.empty() && !o.no_builtin, v.paths});
+    Matcher matcher(load.catalogue);
+    std::vector<Problem> problems = load.problems;
+    auto more = validate_records(matcher);
+    problems.insert(problems.end(), more.begin(), more.end());
+    for (const auto& p : problems) {
+        std::cerr << format_problem(p) << "\n";
+    }
+    const auto& n = load.counts;
+    std::cerr << "errlens: " << n.files << " file(s), " << n.records_seen
+              << " record(s): " << n.records_loaded << " loaded, " << n.records_rejected
+              << " rejected; " << load.catalogue.size() << " checked, " << problems.size()
+              << " problem(s)\n";
+    if (n.unreadable_files > 0) {
+        return k_exit_error;
+    }
+    return problems.empty() ? 0 : 1;
+}
+
+// ---- wiring -----------------------------------------------------------------
+
+template <typename Enum>
+CLI::CheckedTransformer choices(const std::map<std::string, Enum>& map) {
+    return CLI::CheckedTransformer(map, CLI::ignore_case);
+}
+
+void add_common(CLI::App& app, CommonOptions& o) {
+    app.add_option("--catalog", o.catalogs,
+                   "Also load records from this file or directory (repeatable; a record with the "
+                   "id of an earlier one replaces it)")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
+    app.add_flag("--no-builtin", o.no_builtin, "Do not load the catalogue built into errlens");
+    app.add_option("--lang", o.lang,
+                   "Language of the explanations: en, zh, or auto (zh when LC_ALL, LC_MESSAGES or "
+                   "LANG starts with zh)")
+        ->transform(choices<LangMode>(
+            {{"auto", LangMode::automatic}, {"en", LangMode::en}, {"zh", LangMode::zh}}))
+        ->default_str("auto");
+    app.add_option("--format", o.format, "Output: text, json or markdown")
+        ->transform(choices<OutputFormat>({{"text", OutputFormat::text},
+                                           {"json", OutputFormat::json},
+                                           {"markdown", OutputFormat::markdown},
+                                           {"md", OutputFormat::markdown}}))
+        ->default_str("text");
+    app.add_option("--color", o.color,
+                   "Colour: auto (only on a terminal, never with NO_COLOR set), always or never")
+        ->transform(choices<ColorMode>({{"auto", ColorMode::automatic},
+                                        {"always", ColorMode::always},
+                                        {"never", ColorMode::never}}))
+        ->default_str("auto");
+    app.add_option("--max", o.max, "Show at most N diagnoses (0: all)")
+        ->type_name("N")
+        ->default_str("0");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app{
+        "errlens explains known errors: give it an error message, pipe a log into it, or scan "
+        "files. For each error it knows it prints the root cause, the workarounds that work, the "
+        "dead ends that don't, versions, docs and related errors, in English or Chinese.",
+        "errlens"};
+    app.footer(R"(Examples:
+  errlens "CrashLoopBackOff"                  explain one message
+  npm ci 2>&1 | errlens                        scan a command's output
+  errlens scan build.log deploy.log            scan files (- is standard input)
+  errlens --lang zh --format json "..."       Chinese, as JSON
+  errlens show aws/cloudfront-origin-ssl-handshake-failed
+  errlens list --domain kubernetes
+  errlens validate data/                       lint record files
+
+Exit status: 0 no known error found, 1 at least one diagnosis, 2 usage or input error.)");
+    app.require_subcommand(0, 1);
+    app.fallthrough();
+
+    CommonOptions common;
+    add_common(app, common);
+    DiagnoseOptions diagnose;
+    app.add_option("message", diagnose.message,
+                   "Error message to explain; without one, standard input is scanned as a log")
+        ->type_name("MESSAGE");
+
+    ScanOptions scan;
+    auto* scan_cmd = app.add_subcommand("scan", "Scan log files (- or nothing: standard input)");
+    scan_cmd->add_option("files", scan.files, "Log files")->type_name("FILE");
+
+    ShowOptions show;
+    auto* show_cmd = app.add_subcommand("show", "Explain records by id");
+    show_cmd->add_option("ids", show.ids, "Record ids")->required()->type_name("ID");
+
+    ListOptions list;
+    auto* list_cmd = app.add_subcommand("list", "List the records of the catalogue");
+    list_cmd->add_option("--domain", list.domain, "Only records of this domain")->type_name("D");
+
+    ExportOptions exp;
+    auto* export_cmd =
+        app.add_subcommand("export", "Write records as flat JSON, text pages or Markdown");
+    export_cmd->add_option("--to", exp.to, "json (flat records), text (text pages) or markdown")
+        ->transform(choices<ExportFormat>({{"json", ExportFormat::json},
+                                           {"text", ExportFormat::text},
+                                           {"markdown", ExportFormat::markdown},
+                                           {"md", ExportFormat::markdown}}))
+        ->default_str("json");
+    export_cmd->add_option("ids", exp.ids, "Record ids (default: all)")->type_name("ID");
+    export_cmd
+        ->add_option("--out", exp.out_dir,
+                     "Write one file per record under DIR (DIR/<id>.json|.txt|.md) instead of "
+                     "standard output")
+        ->type_name("DIR");
+
+    ValidateOptions validate;
+    auto* validate_cmd = app.add_subcommand(
+        "validate",
+        "Lint record files: they load, regexes compile in RE2, required fields and Chinese are "
+        "present, every `examples` line matches and no `non_examples` line does. Without PATH, "
+        "the built-in catalogue");
+    validate_cmd->add_option("paths", validate.paths, "Files or directories")->type_name("PATH");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : k_exit_error;
+    }
+
+    try {
+        if (*scan_cmd) {
+            return run_scan(common, scan);
+        }
+        if (*show_cmd) {
+            return run_show(common, show);
+        }
+        if (*list_cmd) {
+            return run_list(common, list);
+        }
+        if (*export_cmd) {
+            return run_export(common, exp);
+        }
+        if (*validate_cmd) {
+            return run_validate(common, validate);
+        }
+        if (!diagnose.message.empty()) {
+            return run_diagnose(common, diagnose);
+        }
+        if (isatty(STDIN_FILENO) != 0) {
+            std::cerr << app.help()
+                      << "\nerrlens: give an error message, pipe a log, or use a "
+                         "subcommand\n";
+            return k_exit_error;
+        }
+        return run_scan(common, scan);
+    } catch (const std::exception& e) {
+        std::cerr << "errlens: " << e.what() << "\n";
+        return k_exit_error;
+    }
+}
+
+}  // namespace errlens::cli

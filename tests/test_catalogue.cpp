@@ -1,0 +1,79 @@
+// Catalogue: directory walking, overrides, duplicates, unreadable paths, counts.
+#include "errlens/catalogue.hpp"
+#include "test_support.hpp"
+
+using namespace errlens;
+
+TEST_CASE("the embedded catalogue is compiled in and loads cleanly", "[catalogue]") {
+    CatalogueLoad load = load_catalogue({true, {}});
+    CHECK(builtin_files().size() >= 6);
+    for (const auto& p : load.problems) {
+        UNSCOPED_INFO(format_problem(p));
+    }
+    CHECK(load.problems.empty());
+    CHECK(load.counts.records_loaded == builtin_files().size());
+    const Record* cf = load.catalogue.find("aws/cloudfront-origin-ssl-handshake-failed");
+    REQUIRE(cf != nullptr);
+    CHECK(cf->source == "data/aws/cloudfront-origin-ssl-handshake-failed.json");
+    bool has_text_page = false;
+    for (const auto& r : load.catalogue.records()) {
+        has_text_page = has_text_page || r.format == RecordFormat::text_page;
+        // Every embedded record's id is its path under data/.
+        CHECK(r.source ==
+              "data/" + r.id + (r.format == RecordFormat::text_page ? ".txt" : ".json"));
+    }
+    CHECK(has_text_page);
+}
+
+TEST_CASE("a directory is walked - counts add up - bad files are reported", "[catalogue]") {
+    CatalogueLoad load = load_catalogue(
+        {false, {errlens::test::fixtures().string(), errlens::test::bad_records().string()}});
+    const auto& n = load.counts;
+    CHECK(n.files == 6);
+    CHECK(n.records_seen == 3 + 1 + 3 + 1);
+    CHECK(n.records_loaded == 4);
+    CHECK(n.records_rejected == 4);
+    CHECK(n.records_seen == n.records_loaded + n.records_rejected);
+    CHECK(load.catalogue.size() == 4);
+    std::size_t errors = 0;
+    for (const auto& p : load.problems) {
+        errors += p.severity == Severity::error ? 1 : 0;
+    }
+    CHECK(errors == 4);  // syntax error, bad rate, missing id, not a record
+}
+
+TEST_CASE("a later catalogue overrides an id - a duplicate inside one is reported", "[catalogue]") {
+    CatalogueLoad load;
+    std::string a = R"({"id": "x/one", "signature": "first"})";
+    std::string b = R"({"id": "x/one", "signature": "second"})";
+    add_source(load, "builtin.json", a, 0);
+    add_source(load, "user.json", b, 1);
+    CHECK(load.catalogue.size() == 1);
+    CHECK(load.catalogue.find("x/one")->signature == "second");
+    CHECK(load.problems.empty());
+    add_source(load, "user2.json", a, 1);
+    REQUIRE(load.problems.size() == 1);
+    CHECK(format_problem(load.problems[0]) ==
+          "user2.json:1: id: warning: duplicate id `x/one` (also in user.json); this later record "
+          "wins");
+    CHECK(load.counts.records_overridden == 2);
+}
+
+TEST_CASE("an unreadable path is reported and the rest still loads", "[catalogue]") {
+    CatalogueLoad load =
+        load_catalogue({false,
+                        {"/nonexistent/errlens.json",
+                         (errlens::test::fixtures() / "git-not-a-repository.json").string()}});
+    CHECK(load.counts.unreadable_files == 1);
+    CHECK(load.catalogue.size() == 1);
+    REQUIRE(load.problems.size() == 1);
+    CHECK(format_problem(load.problems[0]) ==
+          "/nonexistent/errlens.json: error: cannot read: No such file or directory");
+}
+
+TEST_CASE("unknown ids get suggestions", "[catalogue]") {
+    CatalogueLoad load = load_catalogue({false, {errlens::test::fixtures().string()}});
+    CHECK(load.catalogue.suggest("git/not-a-git-repo") ==
+          std::vector<std::string>{"git/not-a-git-repository"});
+    CHECK(load.catalogue.suggest("zzzz/qqqqqqqqqqqqqqqqqqqq").empty());
+}

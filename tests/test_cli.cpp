@@ -1,0 +1,162 @@
+// The errlens binary end to end: arguments, stdin, files, exit codes, bad
+// records and unreadable files, through a real shell.
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <cstdio>
+
+#include "test_support.hpp"
+
+namespace {
+
+struct Run {
+    std::string out;
+    std::string err;
+    int code = -1;
+};
+
+std::string quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return q + "'";
+}
+
+/// Runs `errlens <args>` through sh with a clean locale; `prefix` may set env or pipe input.
+Run run(const std::string& args, const std::string& prefix = "") {
+    auto err_path = std::filesystem::temp_directory_path() / "errlens-cli-test.err";
+    std::string cmd = "env -u LC_ALL -u LC_MESSAGES -u LANG -u NO_COLOR -u COLUMNS " + prefix +
+                      " " + quote(ERRLENS_BINARY) + " " + args + " 2>" + quote(err_path.string());
+    Run r;
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+        r.out.append(buf, n);
+    }
+    int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = errlens::test::read_file(err_path);
+    return r;
+}
+
+std::string fixtures_args() {
+    return "--no-builtin --catalog " + quote(errlens::test::fixtures().string());
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("cli: a message argument is diagnosed - exit 1", "[cli]") {
+    Run r = run(fixtures_args() +
+                " 'fatal: not a git repository (or any of the parent directories): .git'");
+    CHECK(r.code == 1);
+    CHECK(contains(r.out, "ID: git/not-a-git-repository"));
+    CHECK(contains(r.out, "Root cause"));
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("cli: nothing known found - exit 0", "[cli]") {
+    Run r = run(fixtures_args() + " 'all good here'");
+    CHECK(r.code == 0);
+    CHECK(r.out == "No known error found.\n");
+}
+
+TEST_CASE("cli: stdin is scanned as a log", "[cli]") {
+    Run r = run(fixtures_args(), "printf 'step 1\\nHost key verification failed.\\nok\\n' |");
+    CHECK(r.code == 1);
+    CHECK(contains(r.out, "ssh/host-key-verification-failed"));
+    CHECK(contains(r.out, "matched -:2"));
+}
+
+TEST_CASE("cli: scan files - an unreadable one is reported, the others scanned - exit 2", "[cli]") {
+    auto log = std::filesystem::temp_directory_path() / "errlens-cli-test.log";
+    std::ofstream(log)
+        << "noise\nnoise\nfatal: not a git repository (or any of the parent directories): .git\n";
+    Run r = run(fixtures_args() + " scan " + quote(log.string()) + " /nonexistent/x.log");
+    CHECK(r.code == 2);
+    CHECK(contains(r.out, "git/not-a-git-repository"));
+    CHECK(contains(r.out, log.string() + ":3"));
+    CHECK(r.err == "errlens: /nonexistent/x.log: cannot read: No such file or directory\n");
+    Run ok = run(fixtures_args() + " scan - < " + quote(log.string()));
+    CHECK(ok.code == 1);
+}
+
+TEST_CASE("cli: bad records are reported with file and field - the rest still load", "[cli]") {
+    Run r = run(fixtures_args() + " --catalog " + quote(errlens::test::bad_records().string()) +
+                " 'Host key verification failed.'");
+    CHECK(r.code == 1);
+    CHECK(contains(r.out, "ssh/host-key-verification-failed"));
+    CHECK(contains(r.err, "syntax-error.json:4:10: error: invalid JSON"));
+    CHECK(contains(r.err,
+                   "wrong-types.json: /1/workarounds/0/success_rate: error: must be a number from "
+                   "0 to 1, not 1.5"));
+    CHECK(contains(r.err, "errlens: 4 record(s) could not be loaded; the other 4 were"));
+}
+
+TEST_CASE("cli: usage errors exit 2", "[cli]") {
+    CHECK(run("--format yaml 'x'").code == 2);
+    CHECK(run("--no-builtin 'x'").code == 2);
+    Run unknown = run("show aws/cloudfront-origin-ssl-handshake-faile");
+    CHECK(unknown.code == 2);
+    CHECK(unknown.err ==
+          "errlens: no record has the id `aws/cloudfront-origin-ssl-handshake-faile`; did you mean "
+          "aws/cloudfront-origin-ssl-handshake-failed?\n");
+    Run help = run("--help");
+    CHECK(help.code == 0);
+    CHECK(contains(help.out, "Exit status: 0 no known error found"));
+}
+
+TEST_CASE("cli: the CloudFront message is explained from the embedded catalogue in both languages",
+          "[cli]") {
+    std::string msg = quote(
+        "502 ERROR The request could not be satisfied. CloudFront wasn't able to connect to the "
+        "origin.");
+    Run en = run("--lang en " + msg);
+    CHECK(en.code == 1);
+    CHECK(contains(en.out, "ID: aws/cloudfront-origin-ssl-handshake-failed"));
+    CHECK(contains(en.out, "TLS handshake"));
+    Run zh = run(msg, "LANG=zh_CN.UTF-8");
+    CHECK(zh.code == 1);
+    CHECK(contains(zh.out, "根本原因"));
+    CHECK(contains(zh.out, "TLS 握手"));
+    CHECK_FALSE(contains(zh.out, "〔英文〕"));
+}
+
+TEST_CASE("cli: JSON output, colour control, list, export, validate", "[cli]") {
+    Run j = run(fixtures_args() + " --format json 'Host key verification failed.'");
+    CHECK(j.code == 1);
+    auto doc = nlohmann::json::parse(j.out);
+    CHECK(doc["matches"][0]["id"] == "ssh/host-key-verification-failed");
+    CHECK(doc["matches"][0]["line"] == 1);
+
+    CHECK_FALSE(contains(run(fixtures_args() + " 'Host key verification failed.'").out, "\x1b["));
+    CHECK(contains(run(fixtures_args() + " --color always 'Host key verification failed.'").out,
+                   "\x1b["));
+
+    Run list = run(fixtures_args() + " list --domain git");
+    CHECK(list.code == 0);
+    CHECK(list.out ==
+          "git/not-a-git-repository  fatal: not a git repository (or any of the parent "
+          "directories): .git\n");
+
+    Run exp = run(fixtures_args() + " export --to json git/not-a-git-repository");
+    CHECK(exp.code == 0);
+    CHECK(nlohmann::json::parse(exp.out)["reproduction"] == "cd \"$(mktemp -d)\" && git status");
+    Run page = run(fixtures_args() + " export --to text ssh/host-key-verification-failed");
+    CHECK(page.out == errlens::test::read_file(errlens::test::fixtures() /
+                                               "ssh-host-key-verification-failed.txt"));
+
+    Run valid = run("validate " + quote(std::string(ERRLENS_SOURCE_DIR) + "/data"));
+    CHECK(valid.code == 0);
+    CHECK(contains(valid.err, "0 rejected"));
+    Run invalid = run("validate " + quote(errlens::test::bad_records().string()));
+    CHECK(invalid.code == 1);
+    CHECK(contains(invalid.err, "syntax-error.json:4:10: error: invalid JSON"));
+    CHECK(run("validate /nonexistent").code == 2);
+}

@@ -1,0 +1,215 @@
+// Matcher: real RE2 through the literal prefilter, logs with noise, dirty
+// input, chunking, similarity and ranking.
+#include "errlens/matcher.hpp"
+#include "test_support.hpp"
+
+using namespace errlens;
+
+namespace {
+
+Catalogue catalogue_of(std::vector<std::pair<std::string, std::string>> id_and_regex) {
+    Catalogue c;
+    for (auto& [id, re] : id_and_regex) {
+        Record r;
+        r.id = id;
+        r.signature = id;
+        r.regex = re;
+        c.add(std::move(r));
+    }
+    return c;
+}
+
+std::vector<std::string> ids(const std::vector<Diagnosis>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds) {
+        out.push_back(d.record->id);
+    }
+    return out;
+}
+
+std::vector<Diagnosis> scan(const Matcher& m, std::string_view text, std::size_t chunk = 0) {
+    LogScanner s(m, "log");
+    if (chunk == 0) {
+        s.feed(text);
+    } else {
+        for (std::size_t i = 0; i < text.size(); i += chunk) {
+            s.feed(text.substr(i, chunk));
+        }
+    }
+    s.finish();
+    return s.diagnoses();
+}
+
+}  // namespace
+
+TEST_CASE("regexes match case-insensitively through the prefilter", "[matcher]") {
+    Catalogue c = catalogue_of({{"k/crash", "CrashLoopBackOff"},
+                                {"p/mod", "ModuleNotFoundError: No module named '[^']+'"},
+                                {"d/short", "a.b"}});  // no atom of 3 bytes: always checked
+    Matcher m(c);
+    CHECK(m.problems().empty());
+    CHECK(m.unfiltered_count() == 1);
+    std::vector<std::size_t> hits;
+    m.match_line("pod x is in crashloopbackoff", hits);
+    CHECK(hits == std::vector<std::size_t>{0});
+    hits.clear();
+    m.match_line("MODULENOTFOUNDERROR: NO MODULE NAMED 'YAML'", hits);
+    CHECK(hits == std::vector<std::size_t>{1});
+    hits.clear();
+    m.match_line("nothing here", hits);
+    CHECK(hits.empty());
+    hits.clear();
+    m.match_line("aXb", hits);
+    CHECK(hits == std::vector<std::size_t>{2});
+}
+
+TEST_CASE("a regex RE2 rejects is a warning at the record, others still match", "[matcher]") {
+    Catalogue c = catalogue_of({{"x/lookahead", "foo(?=bar)"}, {"x/ok", "hello world"}});
+    Matcher m(c);
+    REQUIRE(m.problems().size() == 1);
+    CHECK(m.problems()[0].field == "regex");
+    CHECK(m.problems()[0].message.find(
+              "`x/lookahead`: RE2 cannot compile the regex (invalid perl operator: (?=)") == 0);
+    CHECK_FALSE(m.compiled(0));
+    CHECK(m.compiled(1));
+    CHECK(ids(scan(m, "say hello world\n")) == std::vector<std::string>{"x/ok"});
+}
+
+TEST_CASE("a log with noise: each diagnosis once, first line, count", "[matcher]") {
+    Catalogue c = catalogue_of({{"k/crash", "Back-off restarting failed container"},
+                                {"n/eresolve", "npm (?:ERR!|error) code ERESOLVE"}});
+    Matcher m(c);
+    std::string log =
+        "2026-11-22T10:00:00Z step 1/4 : checkout\n"
+        "2026-11-22T10:00:01Z npm warn deprecated inflight@1.0.6\n"
+        "2026-11-22T10:00:02Z npm error code ERESOLVE\n"
+        "2026-11-22T10:00:03Z npm error ERESOLVE could not resolve\n"
+        "Warning  BackOff  pod/api-1  Back-off restarting failed container api\n"
+        "random healthy line\n"
+        "Warning  BackOff  pod/api-2  Back-off restarting failed container api\n"
+        "Warning  BackOff  pod/api-3  Back-off restarting failed container api";  // no final
+                                                                                  // newline
+    auto ds = scan(m, log);
+    REQUIRE(ds.size() == 2);
+    auto crash = ds[0].record->id == "k/crash" ? ds[0] : ds[1];
+    auto npm = ds[0].record->id == "k/crash" ? ds[1] : ds[0];
+    CHECK(crash.line == 5);
+    CHECK(crash.count == 3);
+    CHECK(crash.text == "Warning  BackOff  pod/api-1  Back-off restarting failed container api");
+    CHECK(npm.line == 3);
+    CHECK(npm.count == 1);
+    CHECK(npm.source == "log");
+    // Chunk boundaries anywhere give the same result.
+    for (std::size_t chunk : {1, 2, 7, 64}) {
+        auto again = scan(m, log, chunk);
+        REQUIRE(again.size() == 2);
+        CHECK(again[0].line == ds[0].line);
+        CHECK(again[0].count == ds[0].count);
+        CHECK(again[1].line == ds[1].line);
+    }
+}
+
+TEST_CASE("ANSI codes, CR, NUL and invalid UTF-8 are handled", "[matcher]") {
+    Catalogue c = catalogue_of({{"x/oom", "JavaScript heap out of memory"}});
+    Matcher m(c);
+    std::string log =
+        std::string("\x1b[31mFATAL ERROR:\x1b[0m Reached heap limit Allocation failed - ") +
+        "\x1b[1mJavaScript\x1b[0m heap out of memory\r\n" + std::string("bin\0ary\xff\xfe\n", 12) +
+        "\x1b]0;title\x07 progress 10%\rprogress 20%\r\n";
+    auto ds = scan(m, log);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].line == 1);
+    CHECK(ds[0].text ==
+          "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory");
+    std::string cleaned;
+    clean_line("\x1b]0;title\x07 progress 10%\rprogress 20%", cleaned);
+    CHECK(cleaned == " progress 10%progress 20%");
+    clean_line("a\x1b[38;5;196mb\x1b(Bc\x1b", cleaned);
+    CHECK(cleaned == "abc");
+}
+
+TEST_CASE("very long lines are scanned in pieces, not crashed on", "[matcher]") {
+    Catalogue c = catalogue_of({{"x/needle", "needle in the haystack"}});
+    Matcher m(c);
+    std::string log =
+        std::string(3 * LogScanner::k_max_line_bytes, 'a') + " needle in the haystack\nnext\n";
+    LogScanner s(m, "big");
+    s.feed(log);
+    s.finish();
+    auto ds = s.diagnoses();
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].line == 1);
+    CHECK(s.lines() == 2);
+    CHECK(ds[0].text.size() == 4096);  // kept text is bounded
+}
+
+TEST_CASE("a message with no regex match gets similar records", "[matcher][similar]") {
+    Catalogue c;
+    for (auto [id, sig] : std::vector<std::pair<std::string, std::string>>{
+             {"docker/no-space", "no space left on device"},
+             {"node/enospc-watchers", "ENOSPC: System limit for number of file watchers reached"},
+             {"git/conflict", "CONFLICT (content): Merge conflict in FILE"}}) {
+        Record r;
+        r.id = id;
+        r.signature = sig;
+        r.regex = "this regex never matches xyzzy";
+        c.add(std::move(r));
+    }
+    Matcher m(c);
+    // The signature stands inside the message.
+    auto ds = diagnose_message(m, "write /var/lib/docker/tmp: no space left on device");
+    REQUIRE_FALSE(ds.empty());
+    CHECK(ds[0].record->id == "docker/no-space");
+    CHECK(ds[0].kind == MatchKind::similar);
+    CHECK(ds[0].score == 95);
+    // Shared distinctive words.
+    ds = diagnose_message(m,
+                          "Error: System limit for number of file watchers reached, watch '/app'");
+    REQUIRE_FALSE(ds.empty());
+    CHECK(ds[0].record->id == "node/enospc-watchers");
+    // Nothing close.
+    CHECK(diagnose_message(m, "everything is fine").empty());
+    CHECK(diagnose_message(m, "device").empty());
+}
+
+TEST_CASE("ranking: regex before similar, specific before broad, then fix rate",
+          "[matcher][rank]") {
+    Catalogue c;
+    auto add = [&](std::string id, std::string re, double fix) {
+        Record r;
+        r.id = id;
+        r.signature = id;
+        r.regex = re;
+        r.fix_success_rate = fix;
+        c.add(std::move(r));
+    };
+    add("x/broad", "timed out", 0.9);
+    add("x/specific", "connection to registry\\.npmjs\\.org timed out", 0.5);
+    add("x/same-a", "ETIMEDOUT on registry", 0.4);
+    add("x/same-b", "ETIMEDOUT on registry", 0.8);
+    Matcher m(c);
+    CHECK(m.specificity(0) == 9);
+    CHECK(m.specificity(1) > m.specificity(0));
+    auto ds =
+        diagnose_message(m, "connection to registry.npmjs.org timed out (ETIMEDOUT on registry)");
+    CHECK(ids(ds) == std::vector<std::string>{"x/specific", "x/same-b", "x/same-a", "x/broad"});
+}
+
+TEST_CASE("specificity counts required literals only", "[matcher][rank]") {
+    Catalogue c = catalogue_of({{"a", "abc(def)?"},
+                                {"b", "(?:abc|de)fg"},
+                                {"c", "[a-z]+ \\d+ x\\.y"},
+                                {"d", "(?i)ab{0,3}c+"}});
+    Matcher m(c);
+    CHECK(m.specificity(0) == 3);
+    CHECK(m.specificity(1) == 4);
+    CHECK(m.specificity(2) == 5);
+    CHECK(m.specificity(3) == 2);
+}
+
+TEST_CASE("an empty catalogue matches nothing", "[matcher]") {
+    Catalogue c;
+    Matcher m(c);
+    CHECK(scan(m, "anything\n").empty());
+    CHECK(diagnose_message(m, "anything at all here").empty());
+}
