@@ -403,9 +403,29 @@ int run_validate(const CommonOptions& o, const ValidateOptions& v) {
 
 // ---- wiring -----------------------------------------------------------------
 
+/// An option that takes one of the keys of `map` (case-insensitive); help shows the keys.
 template <typename Enum>
-CLI::CheckedTransformer choices(const std::map<std::string, Enum>& map) {
-    return CLI::CheckedTransformer(map, CLI::ignore_case);
+CLI::Option* add_choice(CLI::App& app, const std::string& name, Enum& target,
+                        const std::vector<std::pair<std::string, Enum>>& map,
+                        const std::string& description, const std::string& default_name) {
+    std::vector<std::string> names;
+    for (const auto& [key, value] : map) {
+        names.push_back(key);
+    }
+    return app
+        .add_option_function<std::string>(
+            name,
+            [&target, map](const std::string& given) {
+                for (const auto& [key, value] : map) {
+                    if (CLI::detail::to_lower(given) == key) {
+                        target = value;
+                    }
+                }
+            },
+            description)
+        ->check(CLI::IsMember(names, CLI::ignore_case).description(""))
+        ->type_name("{" + CLI::detail::join(names, "|") + "}")
+        ->default_str(default_name);
 }
 
 void add_common(CLI::App& app, CommonOptions& o) {
@@ -415,24 +435,23 @@ void add_common(CLI::App& app, CommonOptions& o) {
         ->type_name("PATH")
         ->allow_extra_args(false);
     app.add_flag("--no-builtin", o.no_builtin, "Do not load the catalogue built into errlens");
-    app.add_option("--lang", o.lang,
-                   "Language of the explanations: en, zh, or auto (zh when LC_ALL, LC_MESSAGES or "
-                   "LANG starts with zh)")
-        ->transform(choices<LangMode>(
-            {{"auto", LangMode::automatic}, {"en", LangMode::en}, {"zh", LangMode::zh}}))
-        ->default_str("auto");
-    app.add_option("--format", o.format, "Output: text, json or markdown")
-        ->transform(choices<OutputFormat>({{"text", OutputFormat::text},
-                                           {"json", OutputFormat::json},
-                                           {"markdown", OutputFormat::markdown},
-                                           {"md", OutputFormat::markdown}}))
-        ->default_str("text");
-    app.add_option("--color", o.color,
-                   "Colour: auto (only on a terminal, never with NO_COLOR set), always or never")
-        ->transform(choices<ColorMode>({{"auto", ColorMode::automatic},
-                                        {"always", ColorMode::always},
-                                        {"never", ColorMode::never}}))
-        ->default_str("auto");
+    add_choice<LangMode>(
+        app, "--lang", o.lang,
+        {{"auto", LangMode::automatic}, {"en", LangMode::en}, {"zh", LangMode::zh}},
+        "Language of the explanations; auto: zh when LC_ALL, LC_MESSAGES or LANG "
+        "starts with zh",
+        "auto");
+    add_choice<OutputFormat>(app, "--format", o.format,
+                             {{"text", OutputFormat::text},
+                              {"json", OutputFormat::json},
+                              {"markdown", OutputFormat::markdown},
+                              {"md", OutputFormat::markdown}},
+                             "Output format", "text");
+    add_choice<ColorMode>(app, "--color", o.color,
+                          {{"auto", ColorMode::automatic},
+                           {"always", ColorMode::always},
+                           {"never", ColorMode::never}},
+                          "Colour: auto is on for a terminal, off with NO_COLOR set", "auto");
     app.add_option("--max", o.max, "Show at most N diagnoses (0: all)")
         ->type_name("N")
         ->default_str("0");
@@ -481,12 +500,12 @@ Exit status: 0 no known error found, 1 at least one diagnosis, 2 usage or input 
     ExportOptions exp;
     auto* export_cmd =
         app.add_subcommand("export", "Write records as flat JSON, text pages or Markdown");
-    export_cmd->add_option("--to", exp.to, "json (flat records), text (text pages) or markdown")
-        ->transform(choices<ExportFormat>({{"json", ExportFormat::json},
-                                           {"text", ExportFormat::text},
-                                           {"markdown", ExportFormat::markdown},
-                                           {"md", ExportFormat::markdown}}))
-        ->default_str("json");
+    add_choice<ExportFormat>(*export_cmd, "--to", exp.to,
+                             {{"json", ExportFormat::json},
+                              {"text", ExportFormat::text},
+                              {"markdown", ExportFormat::markdown},
+                              {"md", ExportFormat::markdown}},
+                             "json: flat records; text: text pages; markdown", "json");
     export_cmd->add_option("ids", exp.ids, "Record ids (default: all)")->type_name("ID");
     export_cmd
         ->add_option("--out", exp.out_dir,
