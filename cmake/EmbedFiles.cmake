@@ -4,6 +4,8 @@
 # Each file keeps its name (data/<domain>/<slug>.json) so that problems in
 # embedded records still point at the file in the repository.
 file(GLOB_RECURSE files RELATIVE "${DATA_DIR}" "${DATA_DIR}/*.json" "${DATA_DIR}/*.txt")
+# A JSON Schema beside the records (record.schema.json) is not a record.
+list(FILTER files EXCLUDE REGEX "\\.schema\\.json$")
 list(SORT files)
 set(body "")
 set(table "")

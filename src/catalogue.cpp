@@ -95,6 +95,12 @@ bool read_file(const fs::path& path, std::string& out, std::string& error) {
     return true;
 }
 
+// A JSON Schema beside the records (record.schema.json) is not a record.
+bool is_schema(const fs::path& p) {
+    std::string name = p.filename().string();
+    return name.size() > 12 && name.compare(name.size() - 12, 12, ".schema.json") == 0;
+}
+
 bool is_hidden(const fs::path& p) {
     std::string name = p.filename().string();
     return !name.empty() && name[0] == '.';
@@ -154,7 +160,8 @@ CatalogueLoad load_catalogue(const CatalogueOptions& options) {
                     continue;
                 }
                 auto ext = it->path().extension().string();
-                if (it->is_regular_file() && (ext == ".json" || ext == ".txt")) {
+                if (it->is_regular_file() && (ext == ".json" || ext == ".txt") &&
+                    !is_schema(it->path())) {
                     files.push_back(it->path());
                 }
             }

@@ -104,6 +104,16 @@ std::vector<Problem> validate_records(const Matcher& matcher) {
             if (std::find(hits.begin(), hits.end(), i) == hits.end()) {
                 problem("/examples/" + std::to_string(k), "the regex does not match this example",
                         r.examples[k]);
+                continue;
+            }
+            // The record must also be the first answer for its own example.
+            auto ranked = diagnose_message(matcher, r.examples[k]);
+            if (!ranked.empty() && ranked[0].record != &r) {
+                problem("/examples/" + std::to_string(k),
+                        "matches, but `" + ranked[0].record->id +
+                            "` ranks first for this example (make one of the two regexes more "
+                            "specific)",
+                        r.examples[k]);
             }
         }
         for (std::size_t k = 0; k < r.non_examples.size(); ++k) {

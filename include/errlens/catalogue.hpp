@@ -69,8 +69,8 @@ struct CatalogueLoad {
 };
 
 /// Reads the embedded records and every path (a directory is walked for `.json`
-/// and `.txt` files, sorted, hidden entries skipped; a file is read whatever its
-/// extension), loading each text with load_records.
+/// and `.txt` files, sorted, hidden entries and `*.schema.json` skipped; a file
+/// named directly is read whatever its extension), loading each text with load_records.
 CatalogueLoad load_catalogue(const CatalogueOptions& options);
 
 /// Adds the records of one text to `load`, as load_catalogue does for each file.

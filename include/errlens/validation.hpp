@@ -13,7 +13,8 @@ namespace errlens {
 /// Every problem of every record in the matcher's catalogue, in record order.
 /// Checks: required fields, known verification tier, Chinese for the signature,
 /// root cause, each workaround and each dead end, the regex compiles, each
-/// `examples` line is matched by the record (through the full matcher) and no
+/// `examples` line is matched by the record (through the full matcher) and
+/// ranks it first among the catalogue's records, and no
 /// `non_examples` line is.
 std::vector<Problem> validate_records(const Matcher& matcher);
 
