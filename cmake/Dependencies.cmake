@@ -5,6 +5,10 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
 if(ERRLENS_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
+  # valijson (libvalijson-dev, header-only) checks records against the JSON Schema.
+  find_path(VALIJSON_INCLUDE_DIR NAMES valijson/validator.hpp REQUIRED)
+  add_library(valijson INTERFACE)
+  target_include_directories(valijson INTERFACE "${VALIJSON_INCLUDE_DIR}")
 endif()
 
 # Warnings as an INTERFACE target so they apply to our code only.
