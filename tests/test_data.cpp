@@ -7,6 +7,8 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include <set>
+
 #include "errlens/loaders.hpp"
 #include "errlens/matcher.hpp"
 #include "test_support.hpp"
@@ -160,4 +162,82 @@ TEST_CASE("data: real healthy logs raise nothing", "[data][precision]") {
     }
     CHECK(files >= 10);
     WARN("healthy logs: " << files << " files, " << lines << " lines");
+}
+
+namespace {
+
+/// Lowercase 10-grams of alphabetic words (tokens with digits dropped, so
+/// shared command lines like `2>/dev/null | openssl x509` do not count): two
+/// texts sharing one share a phrase of prose, not just vocabulary.
+void add_shingles(std::string_view text, std::set<std::string>& out) {
+    std::vector<std::string> words;
+    std::string w;
+    bool digit = false;
+    auto flush = [&] {
+        if (!w.empty() && !digit) {
+            words.push_back(w);
+        }
+        w.clear();
+        digit = false;
+    };
+    for (char c : text) {
+        if (std::isalpha(static_cast<unsigned char>(c))) {
+            w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else if (std::isdigit(static_cast<unsigned char>(c))) {
+            digit = true;
+        } else {
+            flush();
+        }
+    }
+    flush();
+    constexpr std::size_t k_n = 10;
+    for (std::size_t i = 0; i + k_n <= words.size(); ++i) {
+        std::string s;
+        for (std::size_t k = 0; k < k_n; ++k) {
+            s += words[i + k] + ' ';
+        }
+        out.insert(std::move(s));
+    }
+}
+
+std::vector<std::string> prose_of(const Record& r) {
+    std::vector<std::string> out{r.root_cause};
+    for (const auto& w : r.workarounds) {
+        out.push_back(w.action);
+        out.push_back(w.how);
+    }
+    for (const auto& d : r.dead_ends) {
+        out.push_back(d.action);
+        out.push_back(d.why_fails);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("data: no sentence is copied from the public dataset", "[data][provenance]") {
+    if (!errlens::test::have_shared("datasets/deadends/canons")) {
+        return;
+    }
+    CatalogueLoad pub = load_catalogue(
+        {false, {(errlens::test::shared_dir() / "datasets/deadends/canons").string()}});
+    std::set<std::string> theirs;
+    for (const auto& r : pub.catalogue.records()) {
+        for (const auto& text : prose_of(r)) {
+            add_shingles(text, theirs);
+        }
+    }
+    CHECK(theirs.size() > 10000);
+    for (const auto& r : builtin().load.catalogue.records()) {
+        std::set<std::string> ours;
+        for (const auto& text : prose_of(r)) {
+            add_shingles(text, ours);
+        }
+        for (const auto& s : ours) {
+            if (theirs.count(s)) {
+                FAIL_CHECK(r.source << " shares a 10-word phrase with the public dataset: \"" << s
+                                    << "\"");
+            }
+        }
+    }
 }
