@@ -200,15 +200,31 @@ void add_shingles(std::string_view text, std::set<std::string>& out) {
     }
 }
 
+/// Text with `code spans` removed: standard commands (`aws ecr get-login-password
+/// | docker login ...`) are shared by everyone who documents a tool.
+std::string without_code(std::string_view text) {
+    std::string out;
+    bool code = false;
+    for (char c : text) {
+        if (c == '`') {
+            code = !code;
+        } else if (!code) {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// The prose of a record. `how` is left out: it holds the commands and
+/// settings, which are facts of the tool rather than anybody's sentences.
 std::vector<std::string> prose_of(const Record& r) {
-    std::vector<std::string> out{r.root_cause};
+    std::vector<std::string> out{without_code(r.root_cause)};
     for (const auto& w : r.workarounds) {
-        out.push_back(w.action);
-        out.push_back(w.how);
+        out.push_back(without_code(w.action));
     }
     for (const auto& d : r.dead_ends) {
-        out.push_back(d.action);
-        out.push_back(d.why_fails);
+        out.push_back(without_code(d.action));
+        out.push_back(without_code(d.why_fails));
     }
     return out;
 }
