@@ -28,10 +28,8 @@ constexpr std::array k_labels = {
     Pair{Label::success, "success", "成功率"},
     Pair{Label::fail, "fail", "失败率"},
     Pair{Label::why, "why", "原因"},
-    Pair{Label::matched_regex, "matched", "匹配"},
     Pair{Label::matched_similar, "similar (no pattern matched)", "相似（未匹配到模式）"},
     Pair{Label::looked_up, "by id", "按 ID 查询"},
-    Pair{Label::line, "line", "行"},
     Pair{Label::no_match, "No known error found.", "未发现已知错误。"},
     Pair{Label::english_fallback, "", "〔英文〕"},
     Pair{Label::source, "Source", "来源"},
@@ -63,6 +61,15 @@ std::string_view label(Language language, Label which) {
 
 std::string_view colon(Language language) {
     return language == Language::zh ? "：" : ": ";
+}
+
+std::string matched_at(Language language, std::string_view source, std::size_t line) {
+    std::string n = std::to_string(line);
+    if (language == Language::zh) {
+        return source.empty() ? "匹配：第 " + n + " 行"
+                              : "匹配：" + std::string(source) + " 第 " + n + " 行";
+    }
+    return source.empty() ? "matched line " + n : "matched " + std::string(source) + ":" + n;
 }
 
 std::string lines_matched(Language language, std::size_t count) {

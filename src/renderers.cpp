@@ -266,13 +266,7 @@ std::string TextRenderer::render(const Report& report) const {
         }
         w.raw("ID: " + r.id + "\n");
         if (d.kind == MatchKind::regex) {
-            std::string where = std::string(label(lang, Label::matched_regex)) + " ";
-            if (!d.source.empty()) {
-                where += d.source + ":";
-            } else {
-                where += std::string(label(lang, Label::line)) + " ";
-            }
-            where += std::to_string(d.line);
+            std::string where = matched_at(lang, d.source, d.line);
             if (d.count > 1) {
                 where += (lang == Language::zh ? "" : " ") + lines_matched(lang, d.count);
             }
@@ -478,10 +472,7 @@ std::string MarkdownRenderer::render(const Report& report) const {
                " · " + std::string(label(lang, Label::confidence)) + " " +
                percent(r.confidence, lang) + " · " + tier_name(lang, r.verification_tier) + "\n\n";
         if (d.kind == MatchKind::regex) {
-            out +=
-                "**" + std::string(label(lang, Label::matched_regex)) + "** " +
-                (d.source.empty() ? std::string(label(lang, Label::line)) + " " : d.source + ":") +
-                std::to_string(d.line);
+            out += "**" + matched_at(lang, d.source, d.line) + "**";
             if (d.count > 1) {
                 out += (lang == Language::zh ? "" : " ") + lines_matched(lang, d.count);
             }

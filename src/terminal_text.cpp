@@ -77,6 +77,22 @@ bool no_break_before(char32_t cp) {
     }
 }
 
+// Opening brackets must not end a line: they stay with what follows.
+bool no_break_after(char32_t cp) {
+    switch (cp) {
+        case 0xFF08:
+        case 0x300C:
+        case 0x300E:
+        case 0x3010:
+        case 0x3008:
+        case 0x300A:
+        case 0x3014:
+            return true;
+        default:
+            return false;
+    }
+}
+
 int width_of(char32_t cp) {
     if (is_combining(cp)) {
         return 0;
@@ -173,9 +189,16 @@ std::vector<std::string> wrap(std::string_view text, int width) {
         std::string unit;
         int unit_width = 0;
         bool glued = ok && no_break_before(cp) && pending_space.empty();
+        // An opening bracket joins the unit after it.
+        while (ok && no_break_after(cp) && i + len < text.size()) {
+            unit.append(text.substr(i, len));
+            unit_width += 2;
+            i += len;
+            ok = decode(text, i, cp, len);
+        }
         if (ok && is_wide(cp)) {
-            unit = std::string(text.substr(i, len));
-            unit_width = 2;
+            unit.append(text.substr(i, len));
+            unit_width += 2;
             i += len;
         } else {
             while (i < text.size()) {

@@ -25,10 +25,8 @@ enum class Label {
     success,
     fail,
     why,
-    matched_regex,
     matched_similar,
     looked_up,
-    line,
     no_match,
     english_fallback,
     source,
@@ -46,6 +44,9 @@ enum class Label {
 
 /// ": " in English, "：" in Chinese.
 std::string_view colon(Language language);
+
+/// "matched build.log:12" / "匹配：build.log 第 12 行"; without a source, "matched line 12".
+std::string matched_at(Language language, std::string_view source, std::size_t line);
 
 /// "(3 lines matched)" / "（共 3 行匹配）".
 std::string lines_matched(Language language, std::size_t count);
