@@ -465,6 +465,12 @@ void LogScanner::finish() {
     continuing_ = false;
 }
 
+namespace {
+double regex_score(const Matcher& matcher, std::size_t record, bool exact) {
+    return 100.0 + matcher.specificity(record) + (exact ? 100.0 : 0.0);
+}
+}  // namespace
+
 void LogScanner::scan_line(std::string_view raw) {
     if (!continuing_) {
         ++line_number_;
@@ -487,15 +493,13 @@ void LogScanner::scan_line(std::string_view raw) {
             std::string sig = normalized(rec.signature);
             s.exact = !sig.empty() && normalized(line).find(sig) != std::string::npos;
             order_.push_back(r);
+            if (on_first_match_) {
+                on_first_match_({&rec, MatchKind::regex, regex_score(matcher_, r, s.exact), source_,
+                                 s.line, s.text, 1});
+            }
         }
     }
 }
-
-namespace {
-double regex_score(const Matcher& matcher, std::size_t record, bool exact) {
-    return 100.0 + matcher.specificity(record) + (exact ? 100.0 : 0.0);
-}
-}  // namespace
 
 std::vector<Diagnosis> LogScanner::diagnoses() const {
     std::vector<Diagnosis> out;

@@ -160,3 +160,36 @@ TEST_CASE("cli: JSON output, colour control, list, export, validate", "[cli]") {
     CHECK(contains(invalid.err, "syntax-error.json:4:10: error: invalid JSON"));
     CHECK(run("validate /nonexistent").code == 2);
 }
+
+TEST_CASE("cli: --fail-on and --exit-zero decide the exit status", "[cli][ci]") {
+    std::string similar = " 'ssh: permission denied, publickey refused while pushing'";
+    std::string matched = " 'Host key verification failed.'";
+    CHECK(run(fixtures_args() + similar).code == 1);
+    CHECK(run(fixtures_args() + " --fail-on regex" + similar).code == 0);
+    CHECK(run(fixtures_args() + " --fail-on regex" + matched).code == 1);
+    CHECK(run(fixtures_args() + " --fail-on never" + matched).code == 0);
+    CHECK(run(fixtures_args() + " --exit-zero" + matched).code == 0);
+    CHECK(run(fixtures_args() + " --exit-zero scan /nonexistent.log").code == 2);
+}
+
+TEST_CASE("cli: jsonl streams one object per diagnosis", "[cli][ci]") {
+    auto log = std::filesystem::temp_directory_path() / "errlens-cli-jsonl.log";
+    std::ofstream(log) << "Host key verification failed.\nx\n"
+                       << "fatal: not a git repository (or any of the parent directories): .git\n"
+                       << "Host key verification failed.\n";
+    Run r = run(fixtures_args() + " --format jsonl scan " + quote(log.string()));
+    CHECK(r.code == 1);
+    std::vector<nlohmann::json> objects;
+    std::size_t start = 0;
+    while (start < r.out.size()) {
+        std::size_t nl = r.out.find('\n', start);
+        objects.push_back(nlohmann::json::parse(r.out.substr(start, nl - start)));
+        start = nl + 1;
+    }
+    REQUIRE(objects.size() == 2);
+    // In the order found, each at its first line.
+    CHECK(objects[0]["id"] == "ssh/host-key-verification-failed");
+    CHECK(objects[0]["line"] == 1);
+    CHECK(objects[1]["id"] == "git/not-a-git-repository");
+    CHECK(objects[1]["line"] == 3);
+}

@@ -10,6 +10,14 @@ using namespace errlens;
 
 namespace {
 
+RenderOptions opts(Language language, bool color, int width) {
+    RenderOptions o;
+    o.language = language;
+    o.color = color;
+    o.width = width;
+    return o;
+}
+
 struct Fixture {
     CatalogueLoad load = load_catalogue({false, {errlens::test::fixtures().string()}});
     Matcher matcher{load.catalogue};
@@ -58,7 +66,7 @@ TEST_CASE("golden: a scanned log as text, markdown and JSON in both languages",
     Report report{diagnoses, 0};
     for (auto lang : {Language::en, Language::zh}) {
         std::string suffix = lang == Language::en ? "en" : "zh";
-        RenderOptions o{lang, false, 80};
+        RenderOptions o = opts(lang, false, 80);
         check_golden("scan." + suffix + ".txt", TextRenderer(o).render(report));
         check_golden("scan." + suffix + ".md", MarkdownRenderer(o).render(report));
         check_golden("scan." + suffix + ".json", JsonRenderer(o).render(report));
@@ -83,14 +91,14 @@ TEST_CASE("golden: a looked-up record and a similar match, narrow terminal",
     for (auto lang : {Language::en, Language::zh}) {
         std::string suffix = lang == Language::en ? "en" : "zh";
         check_golden("show-narrow." + suffix + ".txt",
-                     TextRenderer({lang, false, 48}).render(report));
+                     TextRenderer(opts(lang, false, 48)).render(report));
     }
 }
 
 TEST_CASE("JSON output has the documented fields", "[renderers]") {
     Fixture f;
     Report report{f.scan_log(), 0};
-    auto doc = nlohmann::json::parse(JsonRenderer({Language::zh, false, 80}).render(report));
+    auto doc = nlohmann::json::parse(JsonRenderer(opts(Language::zh, false, 80)).render(report));
     REQUIRE(doc["matches"].size() == 2);
     const auto& m = doc["matches"][0];
     for (const char* key : {"id", "domain", "category", "signature", "match", "score", "root_cause",
@@ -117,12 +125,12 @@ TEST_CASE("Chinese falls back to English field by field, visibly", "[renderers]"
     r.workarounds = {{"Do A", 0.5, "run a", "", {}, ""}, {"Do B", 0.4, "run b", "", {}, ""}};
     r.workarounds_zh = {"做 A：run a"};
     Report report{{{&r, MatchKind::lookup, 0, "", 0, "", 0}}, 0};
-    std::string text = TextRenderer({Language::zh, false, 80}).render(report);
+    std::string text = TextRenderer(opts(Language::zh, false, 80)).render(report);
     CHECK(text.find("中文原因。") != std::string::npos);
     CHECK(text.find("English cause.") == std::string::npos);
     CHECK(text.find("做 A：run a") != std::string::npos);
     CHECK(text.find("〔英文〕Do B") != std::string::npos);
-    auto doc = nlohmann::json::parse(JsonRenderer({Language::zh, false, 80}).render(report));
+    auto doc = nlohmann::json::parse(JsonRenderer(opts(Language::zh, false, 80)).render(report));
     CHECK(doc["matches"][0]["english_fallback"] == nlohmann::json::array({"workarounds/1"}));
 }
 
@@ -132,19 +140,19 @@ TEST_CASE("colour only when asked - invalid bytes never reach the terminal raw",
     r.signature = "sig";
     r.root_cause = "cause";
     Diagnosis d{&r, MatchKind::regex, 100, "f", 3, std::string("bad\xff\x01line", 9), 1};
-    std::string plain = TextRenderer({Language::en, false, 80}).render({{d}, 0});
-    std::string coloured = TextRenderer({Language::en, true, 80}).render({{d}, 0});
+    std::string plain = TextRenderer(opts(Language::en, false, 80)).render({{d}, 0});
+    std::string coloured = TextRenderer(opts(Language::en, true, 80)).render({{d}, 0});
     CHECK(plain.find('\x1b') == std::string::npos);
     CHECK(coloured.find("\x1b[1m") != std::string::npos);
     CHECK(plain.find("bad\xEF\xBF\xBD\xEF\xBF\xBDline") != std::string::npos);
-    auto doc = nlohmann::json::parse(JsonRenderer({Language::en, false, 80}).render({{d}, 0}));
+    auto doc = nlohmann::json::parse(JsonRenderer(opts(Language::en, false, 80)).render({{d}, 0}));
     CHECK(doc["matches"][0]["text"] == "bad\xEF\xBF\xBD\xEF\xBF\xBDline");
 }
 
 TEST_CASE("an empty report says so", "[renderers]") {
-    CHECK(TextRenderer({Language::en, false, 80}).render({}) == "No known error found.\n");
-    CHECK(TextRenderer({Language::zh, false, 80}).render({}) == "未发现已知错误。\n");
-    CHECK(JsonRenderer({Language::en, false, 80}).render({}) == "{\n  \"matches\": []\n}\n");
+    CHECK(TextRenderer(opts(Language::en, false, 80)).render({}) == "No known error found.\n");
+    CHECK(TextRenderer(opts(Language::zh, false, 80)).render({}) == "未发现已知错误。\n");
+    CHECK(JsonRenderer(opts(Language::en, false, 80)).render({}) == "{\n  \"matches\": []\n}\n");
 }
 
 TEST_CASE("lang auto follows LC_ALL, LC_MESSAGES, LANG in that order", "[renderers]") {

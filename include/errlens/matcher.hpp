@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -87,6 +88,11 @@ class LogScanner {
     static constexpr std::size_t k_max_line_bytes = 1 << 20;
 
     LogScanner(const Matcher& matcher, std::string source);
+    /// Called once per record, at the line where it first matches (count 1 then),
+    /// for output that streams diagnoses as they are found.
+    void on_first_match(std::function<void(const Diagnosis&)> callback) {
+        on_first_match_ = std::move(callback);
+    }
     void feed(std::string_view bytes);
     /// Scans a last line without a newline. Call once, after the last feed.
     void finish();
@@ -112,6 +118,7 @@ class LogScanner {
     };
     std::vector<Seen> seen_;  // by record index
     std::vector<std::size_t> order_;
+    std::function<void(const Diagnosis&)> on_first_match_;
 };
 
 /// Diagnoses a message given on the command line: regex matches on any of its

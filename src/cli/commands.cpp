@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,6 +31,7 @@ namespace {
 enum class ColorMode { automatic, always, never };
 enum class LangMode { automatic, en, zh };
 enum class ExportFormat { json, text, markdown };
+enum class FailOn { regex, similar, never };
 
 struct CommonOptions {
     std::vector<std::string> catalogs;
@@ -38,6 +40,9 @@ struct CommonOptions {
     OutputFormat format = OutputFormat::text;
     ColorMode color = ColorMode::automatic;
     std::size_t max = 0;
+    FailOn fail_on = FailOn::similar;
+    bool exit_zero = false;
+    bool group = false;
 };
 
 struct DiagnoseOptions {
@@ -85,7 +90,28 @@ RenderOptions render_options(const CommonOptions& o) {
         width = std::atoi(cols);
     }
     r.width = width >= 40 ? std::min(width, 200) : 80;
+    if (const char* ws = std::getenv("GITHUB_WORKSPACE"); ws != nullptr && ws[0] != '\0') {
+        r.workspace = ws;
+    } else if (const char* dir = std::getenv("CI_PROJECT_DIR"); dir != nullptr && dir[0] != '\0') {
+        r.workspace = dir;
+    }
     return r;
+}
+
+bool env_is(const char* name, const char* value) {
+    const char* v = std::getenv(name);
+    return v != nullptr && std::strcmp(v, value) == 0;
+}
+
+/// Which fold --group uses: the CI system the run is in (or the format asked for).
+FoldStyle fold_style(const CommonOptions& o) {
+    if (o.format == OutputFormat::github || env_is("GITHUB_ACTIONS", "true")) {
+        return FoldStyle::github;
+    }
+    if (env_is("GITLAB_CI", "true")) {
+        return FoldStyle::gitlab;
+    }
+    return FoldStyle::none;
 }
 
 void print_problems(const std::vector<Problem>& problems, std::size_t max_shown) {
@@ -149,16 +175,59 @@ LoadedCatalogue load(const CommonOptions& o) {
     return c;
 }
 
-int emit(const CommonOptions& o, std::vector<Diagnosis> diagnoses) {
+/// The exit status for what was found: --fail-on decides what counts.
+int exit_for(const CommonOptions& o, const std::vector<Diagnosis>& diagnoses) {
+    if (o.exit_zero || o.fail_on == FailOn::never) {
+        return k_exit_nothing_found;
+    }
+    for (const auto& d : diagnoses) {
+        if (d.kind != MatchKind::similar || o.fail_on == FailOn::similar) {
+            return k_exit_found;
+        }
+    }
+    return k_exit_nothing_found;
+}
+
+/// Appends the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub provides one.
+void write_step_summary(const CommonOptions& o, const Report& full) {
+    const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+    if (o.format != OutputFormat::github || path == nullptr || path[0] == '\0') {
+        return;
+    }
+    std::ofstream out(path, std::ios::app | std::ios::binary);
+    out << github_step_summary(full, render_options(o));
+    if (!out) {
+        std::cerr << "errlens: " << path << ": cannot write the step summary\n";
+    }
+}
+
+/// Renders and prints what was found. `already_streamed`: JSON Lines were
+/// printed as the diagnoses were found.
+int emit(const CommonOptions& o, std::vector<Diagnosis> diagnoses, bool already_streamed = false) {
+    int status = exit_for(o, diagnoses);
+    Report full{diagnoses, 0};
     Report report;
     if (o.max > 0 && diagnoses.size() > o.max) {
         report.omitted = diagnoses.size() - o.max;
         diagnoses.resize(o.max);
     }
     report.diagnoses = std::move(diagnoses);
-    std::cout << make_renderer(o.format, render_options(o))->render(report);
+    RenderOptions ro = render_options(o);
+    if (!already_streamed) {
+        std::cout << make_renderer(o.format, ro)->render(report);
+    }
+    if (o.group) {
+        // The human-readable report, folded, for whoever reads the CI log.
+        RenderOptions plain = ro;
+        plain.color = false;
+        std::string title = "errlens: " + std::to_string(report.diagnoses.size() + report.omitted) +
+                            " " + (ro.language == Language::zh ? "个已知错误" : "known error(s)");
+        std::cout << fold(fold_style(o), title, TextRenderer(plain).render(report),
+                          static_cast<long long>(std::time(nullptr)));
+    }
+    write_step_summary(o, full);
     std::cout.flush();
-    return report.diagnoses.empty() ? k_exit_nothing_found : k_exit_found;
+    return status;
 }
 
 /// Reads a file (or stdin for "-") through a LogScanner in bounded chunks.
@@ -221,8 +290,16 @@ int run_scan(const CommonOptions& o, const ScanOptions& s) {
     std::vector<std::string> files = s.files.empty() ? std::vector<std::string>{"-"} : s.files;
     std::vector<Diagnosis> all;
     bool error = c.input_error;
+    JsonLinesRenderer streamer(render_options(o));
+    bool stream = o.format == OutputFormat::jsonl && o.max == 0;
     for (const auto& file : files) {
         LogScanner scanner(*c.matcher, file);
+        if (stream) {
+            scanner.on_first_match([&](const Diagnosis& d) {
+                std::cout << streamer.render_one(d);
+                std::cout.flush();
+            });
+        }
         std::string why;
         if (!scan_stream(file, scanner, why)) {
             std::cerr << "errlens: " << (file == "-" ? "(standard input)" : file)
@@ -236,7 +313,7 @@ int run_scan(const CommonOptions& o, const ScanOptions& s) {
     if (files.size() > 1) {
         rank(all);
     }
-    return merge_exit(emit(o, std::move(all)), error);
+    return merge_exit(emit(o, std::move(all), stream), error);
 }
 
 void report_unknown_id(const Catalogue& catalogue, const std::string& id) {
@@ -441,12 +518,21 @@ void add_common(CLI::App& app, CommonOptions& o) {
         "Language of the explanations; auto: zh when LC_ALL, LC_MESSAGES or LANG "
         "starts with zh",
         "auto");
-    add_choice<OutputFormat>(app, "--format", o.format,
-                             {{"text", OutputFormat::text},
-                              {"json", OutputFormat::json},
-                              {"markdown", OutputFormat::markdown},
-                              {"md", OutputFormat::markdown}},
-                             "Output format", "text");
+    add_choice<OutputFormat>(
+        app, "--format", o.format,
+        {{"text", OutputFormat::text},
+         {"json", OutputFormat::json},
+         {"markdown", OutputFormat::markdown},
+         {"md", OutputFormat::markdown},
+         {"github", OutputFormat::github},
+         {"gitlab", OutputFormat::gitlab},
+         {"sarif", OutputFormat::sarif},
+         {"jsonl", OutputFormat::jsonl},
+         {"junit", OutputFormat::junit}},
+        "Output format. CI: github (annotations, plus a step summary when GITHUB_STEP_SUMMARY is "
+        "set), gitlab (Code Quality report), sarif (SARIF 2.1.0), jsonl (one diagnosis per line, "
+        "streamed), junit (JUnit XML)",
+        "text");
     add_choice<ColorMode>(app, "--color", o.color,
                           {{"auto", ColorMode::automatic},
                            {"always", ColorMode::always},
@@ -455,6 +541,18 @@ void add_common(CLI::App& app, CommonOptions& o) {
     app.add_option("--max", o.max, "Show at most N diagnoses (0: all)")
         ->type_name("N")
         ->default_str("0");
+    add_choice<FailOn>(
+        app, "--fail-on", o.fail_on,
+        {{"similar", FailOn::similar}, {"regex", FailOn::regex}, {"never", FailOn::never}},
+        "What makes the exit status 1: any diagnosis (similar), only pattern matches "
+        "(regex), or nothing (never)",
+        "similar");
+    app.add_flag("--exit-zero", o.exit_zero,
+                 "Exit 0 even when errors are found (for a reporting step); usage and input "
+                 "errors still exit 2");
+    app.add_flag("--group", o.group,
+                 "Also print the text report folded: ::group:: on GitHub Actions (or with "
+                 "--format github), a collapsible section on GitLab CI");
 }
 
 }  // namespace
@@ -473,6 +571,12 @@ int run(int argc, char** argv) {
   errlens show aws/cloudfront-origin-ssl-handshake-failed
   errlens list --domain kubernetes
   errlens validate data/                       lint record files
+
+CI:
+  errlens scan --format github --group build.log     annotations + step summary
+  errlens scan --format gitlab build.log > gl-code-quality-report.json
+  errlens scan --format sarif build.log > errlens.sarif
+  errlens scan --format junit --exit-zero build.log > errlens-junit.xml
 
 Exit status: 0 no known error found, 1 at least one diagnosis, 2 usage or input error.)");
     app.require_subcommand(0, 1);
