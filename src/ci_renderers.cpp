@@ -167,18 +167,7 @@ std::string xml_escape(std::string_view s) {
 
 /// Multi-line text for an XML element body (newlines kept, everything else safe).
 std::string xml_text(std::string_view s) {
-    std::string out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        std::size_t nl = s.find('\n', start);
-        out += xml_escape(s.substr(start, nl == std::string_view::npos ? nl : nl - start));
-        if (nl == std::string_view::npos) {
-            break;
-        }
-        out += '\n';
-        start = nl + 1;
-    }
-    return out;
+    return detail::map_lines(s, xml_escape);
 }
 
 std::string md_cell(std::string_view s) {

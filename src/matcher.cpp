@@ -315,6 +315,9 @@ void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) c
             atoms.push_back(static_cast<int>(a));
         }
     });
+    if (atoms.empty() && m.unfiltered == 0) {
+        return;  // most lines: no required literal of any pattern occurs
+    }
     m.filter.AllMatches(line, atoms, &matched);
     for (int id : matched) {
         out.push_back(m.record_of_regex[static_cast<std::size_t>(id)]);

@@ -58,16 +58,10 @@ class TextWriter {
 
     /// Lines kept as they are (commands), indented, not wrapped.
     void verbatim(std::string_view text, int indent) {
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            std::size_t nl = text.find('\n', start);
-            std::string_view l = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
-            out_ += (l.empty() ? std::string() : std::string(indent, ' ') + printable(l)) + "\n";
-            if (nl == std::string_view::npos) {
-                break;
-            }
-            start = nl + 1;
-        }
+        out_ += detail::map_lines(text, [&](std::string_view l) {
+            return l.empty() ? std::string() : std::string(indent, ' ') + printable(l);
+        });
+        out_ += "\n";
     }
 
     void heading(Label which) {
@@ -85,18 +79,7 @@ class TextWriter {
 
   private:
     static std::string printable_keep_newlines(std::string_view text) {
-        std::string out;
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            std::size_t nl = text.find('\n', start);
-            out += printable(text.substr(start, nl == std::string_view::npos ? nl : nl - start));
-            if (nl == std::string_view::npos) {
-                break;
-            }
-            out += '\n';
-            start = nl + 1;
-        }
-        return out;
+        return detail::map_lines(text, printable);
     }
 
     const RenderOptions& o_;
@@ -348,19 +331,10 @@ std::string MarkdownRenderer::render(const Report& report) const {
                     out += "   " + wv.how + "\n";
                 } else if (!wv.how.empty()) {
                     // Several lines are a script: keep them as they are.
-                    out += "   ```\n";
-                    std::size_t start = 0;
-                    while (start <= wv.how.size()) {
-                        std::size_t nl = wv.how.find('\n', start);
-                        out += "   " +
-                               wv.how.substr(start, nl == std::string::npos ? nl : nl - start) +
-                               "\n";
-                        if (nl == std::string::npos) {
-                            break;
-                        }
-                        start = nl + 1;
-                    }
-                    out += "   ```\n";
+                    out += "   ```\n" +
+                           detail::map_lines(
+                               wv.how, [](std::string_view l) { return "   " + std::string(l); }) +
+                           "\n   ```\n";
                 }
             }
             out += "\n";

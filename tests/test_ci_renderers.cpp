@@ -33,20 +33,6 @@ struct CiFixture {
     }
 };
 
-void check_golden(const std::string& name, const std::string& actual) {
-    auto path = std::filesystem::path(ERRLENS_GOLDEN_DIR) / name;
-    auto actual_path = path;
-    actual_path += ".actual";
-    std::string expected = std::filesystem::exists(path) ? errlens::test::read_file(path) : "";
-    if (expected != actual) {
-        std::ofstream(actual_path, std::ios::binary) << actual;
-        FAIL_CHECK("golden mismatch: " << path.string() << " (wrote " << actual_path.string()
-                                       << "; approve with tests/approve-golden.sh)");
-    } else {
-        std::filesystem::remove(actual_path);
-    }
-}
-
 }  // namespace
 
 TEST_CASE("golden: CI formats in both languages", "[ci][golden]") {
@@ -56,13 +42,18 @@ TEST_CASE("golden: CI formats in both languages", "[ci][golden]") {
     Report report{diagnoses, 0};
     for (auto lang : {Language::en, Language::zh}) {
         std::string sfx = lang == Language::en ? "en" : "zh";
-        check_golden("ci-github." + sfx + ".txt", GithubRenderer(opts(lang)).render(report));
-        check_golden("ci-step-summary." + sfx + ".md", github_step_summary(report, opts(lang)));
-        check_golden("ci-gitlab." + sfx + ".json",
-                     GitlabCodeQualityRenderer(opts(lang)).render(report));
-        check_golden("ci-sarif." + sfx + ".json", SarifRenderer(opts(lang)).render(report));
-        check_golden("ci-jsonl." + sfx + ".jsonl", JsonLinesRenderer(opts(lang)).render(report));
-        check_golden("ci-junit." + sfx + ".xml", JunitRenderer(opts(lang)).render(report));
+        errlens::test::check_golden("ci-github." + sfx + ".txt",
+                                    GithubRenderer(opts(lang)).render(report));
+        errlens::test::check_golden("ci-step-summary." + sfx + ".md",
+                                    github_step_summary(report, opts(lang)));
+        errlens::test::check_golden("ci-gitlab." + sfx + ".json",
+                                    GitlabCodeQualityRenderer(opts(lang)).render(report));
+        errlens::test::check_golden("ci-sarif." + sfx + ".json",
+                                    SarifRenderer(opts(lang)).render(report));
+        errlens::test::check_golden("ci-jsonl." + sfx + ".jsonl",
+                                    JsonLinesRenderer(opts(lang)).render(report));
+        errlens::test::check_golden("ci-junit." + sfx + ".xml",
+                                    JunitRenderer(opts(lang)).render(report));
     }
 }
 

@@ -27,6 +27,21 @@ const Builtin& builtin() {
     return b;
 }
 
+/// data/record.schema.json, parsed once.
+const valijson::Schema& record_schema() {
+    // valijson::Schema is not copyable: built once in place.
+    static const std::unique_ptr<valijson::Schema> schema = [] {
+        auto doc = nlohmann::json::parse(errlens::test::read_file(
+            std::filesystem::path(ERRLENS_SOURCE_DIR) / "data/record.schema.json"));
+        auto s = std::make_unique<valijson::Schema>();
+        valijson::SchemaParser parser;
+        valijson::adapters::NlohmannJsonAdapter adapter(doc);
+        parser.populateSchema(adapter, *s);
+        return s;
+    }();
+    return *schema;
+}
+
 std::string join_context(const std::vector<std::string>& context) {
     std::string out;
     for (const auto& c : context) {
@@ -49,12 +64,7 @@ TEST_CASE("data: the embedded catalogue loads without a problem", "[data]") {
 }
 
 TEST_CASE("data: every record fits data/record.schema.json", "[data][schema]") {
-    auto schema_doc = nlohmann::json::parse(errlens::test::read_file(
-        std::filesystem::path(ERRLENS_SOURCE_DIR) / "data/record.schema.json"));
-    valijson::Schema schema;
-    valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_doc);
-    parser.populateSchema(schema_adapter, schema);
+    const valijson::Schema& schema = record_schema();
     valijson::Validator validator;
     for (const auto& record : builtin().load.catalogue.records()) {
         // Text pages are checked through their JSON export, which is the same record.
@@ -73,12 +83,7 @@ TEST_CASE("data: every record fits data/record.schema.json", "[data][schema]") {
 }
 
 TEST_CASE("data: the schema rejects what the catalogue must not hold", "[data][schema]") {
-    auto schema_doc = nlohmann::json::parse(errlens::test::read_file(
-        std::filesystem::path(ERRLENS_SOURCE_DIR) / "data/record.schema.json"));
-    valijson::Schema schema;
-    valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_doc);
-    parser.populateSchema(schema_adapter, schema);
+    const valijson::Schema& schema = record_schema();
     valijson::Validator validator;
     const Record* any = builtin().load.catalogue.find("python/module-not-found");
     REQUIRE(any != nullptr);

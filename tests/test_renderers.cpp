@@ -37,25 +37,6 @@ struct Fixture {
     }
 };
 
-void check_golden(const std::string& name, const std::string& actual) {
-    auto path = std::filesystem::path(ERRLENS_GOLDEN_DIR) / name;
-    auto actual_path = path;
-    actual_path += ".actual";
-    std::string expected;
-    if (std::filesystem::exists(path)) {
-        expected = errlens::test::read_file(path);
-    }
-    if (expected != actual) {
-        std::ofstream(actual_path, std::ios::binary) << actual;
-        FAIL_CHECK("golden mismatch: " << path.string() << "\n  wrote " << actual_path.string()
-                                       << "\n  compare with: diff -u " << path.string() << " "
-                                       << actual_path.string()
-                                       << "\n  approve with: tests/approve-golden.sh");
-    } else {
-        std::filesystem::remove(actual_path);
-    }
-}
-
 }  // namespace
 
 TEST_CASE("golden: a scanned log as text, markdown and JSON in both languages",
@@ -67,9 +48,9 @@ TEST_CASE("golden: a scanned log as text, markdown and JSON in both languages",
     for (auto lang : {Language::en, Language::zh}) {
         std::string suffix = lang == Language::en ? "en" : "zh";
         RenderOptions o = opts(lang, false, 80);
-        check_golden("scan." + suffix + ".txt", TextRenderer(o).render(report));
-        check_golden("scan." + suffix + ".md", MarkdownRenderer(o).render(report));
-        check_golden("scan." + suffix + ".json", JsonRenderer(o).render(report));
+        errlens::test::check_golden("scan." + suffix + ".txt", TextRenderer(o).render(report));
+        errlens::test::check_golden("scan." + suffix + ".md", MarkdownRenderer(o).render(report));
+        errlens::test::check_golden("scan." + suffix + ".json", JsonRenderer(o).render(report));
     }
 }
 
@@ -90,8 +71,8 @@ TEST_CASE("golden: a looked-up record and a similar match, narrow terminal",
     Report report{{{extended, MatchKind::lookup, 0, "", 0, "", 0}, similar[0]}, 3};
     for (auto lang : {Language::en, Language::zh}) {
         std::string suffix = lang == Language::en ? "en" : "zh";
-        check_golden("show-narrow." + suffix + ".txt",
-                     TextRenderer(opts(lang, false, 48)).render(report));
+        errlens::test::check_golden("show-narrow." + suffix + ".txt",
+                                    TextRenderer(opts(lang, false, 48)).render(report));
     }
 }
 

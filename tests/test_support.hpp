@@ -40,4 +40,21 @@ inline bool have_shared(const std::string& sub) {
     return false;
 }
 
+/// Compares `actual` with tests/golden/<name> byte for byte. A mismatch writes
+/// <name>.actual beside it and fails; tests/approve-golden.sh approves it.
+inline void check_golden(const std::string& name, const std::string& actual) {
+    auto path = std::filesystem::path(ERRLENS_GOLDEN_DIR) / name;
+    auto actual_path = path;
+    actual_path += ".actual";
+    std::string expected = std::filesystem::exists(path) ? read_file(path) : "";
+    if (expected != actual) {
+        std::ofstream(actual_path, std::ios::binary) << actual;
+        FAIL_CHECK("golden mismatch: " << path.string() << "\n  compare with: diff -u "
+                                       << path.string() << " " << actual_path.string()
+                                       << "\n  approve with: tests/approve-golden.sh");
+    } else {
+        std::filesystem::remove(actual_path);
+    }
+}
+
 }  // namespace errlens::test
