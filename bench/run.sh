@@ -7,6 +7,7 @@
 #   bench/run.sh             10 MB and 100 MB logs, all catalogues
 #   BENCH_QUICK=1 bench/run.sh   10 MB only
 #   BENCH_GB=1 bench/run.sh      also stream a 1 GB log through errlens
+#   BENCH_NO_SCALING=1 bench/run.sh   skip the 20,000-record catalogue (slow: minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
