@@ -1,10 +1,12 @@
-// Matching: FilteredRE2 atoms found by one Aho-Corasick pass select the few
-// regexes worth running on a line. One unanchored RE2::Set over thousands of
-// `.*`-heavy patterns was measured at 0.023 MB/s; this runs the same public
-// catalogue at tens of MB/s.
+// Matching: each pattern is reduced to literals one of which every match must
+// contain (chosen to be as long, so as rare, as possible); one Aho-Corasick
+// pass over a line finds which of them occur, and only the patterns they
+// belong to are run with RE2. One unanchored RE2::Set over thousands of
+// `.*`-heavy patterns was measured at 0.023 MB/s; RE2's own FilteredRE2
+// picked atoms as common as "http" and "error", so most lines still reached
+// the regexes.
 #include "errlens/matcher.hpp"
 
-#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -126,6 +128,269 @@ class SpecificityCounter {
     std::size_t pos_ = 0;
 };
 
+// The literals a pattern requires: a disjunction of strings (lowercase), one
+// of which every match contains. Built by a conservative walk over RE2 syntax:
+// a literal run is cut at anything it does not understand, which can only
+// make the requirement weaker, never wrong. `known == false`: no requirement
+// found, the pattern is tried on every line.
+struct Required {
+    bool known = false;
+    std::vector<std::string> any_of;
+
+    std::size_t shortest() const {
+        std::size_t m = SIZE_MAX;
+        for (const auto& a : any_of) {
+            m = std::min(m, a.size());
+        }
+        return any_of.empty() ? 0 : m;
+    }
+    /// Longer alternatives are rarer; fewer alternatives are cheaper.
+    bool better_than(const Required& other) const {
+        if (known != other.known) {
+            return known;
+        }
+        if (shortest() != other.shortest()) {
+            return shortest() > other.shortest();
+        }
+        return any_of.size() < other.any_of.size();
+    }
+};
+
+class RequiredLiterals {
+  public:
+    explicit RequiredLiterals(std::string_view re) : re_(re) {}
+
+    Required extract() {
+        Required r = alternation();
+        if (failed_ || pos_ != re_.size()) {
+            return {};
+        }
+        return r;
+    }
+
+  private:
+    enum class Kind { literal, group, zero_width, other };
+    struct Item {
+        Kind kind = Kind::other;
+        char c = 0;
+        Required group;
+    };
+    enum class Times { once, optional, at_least_once };
+
+    bool at(char c) const { return pos_ < re_.size() && re_[pos_] == c; }
+
+    Required alternation() {
+        Required all = sequence();
+        while (at('|')) {
+            ++pos_;
+            Required next = sequence();
+            if (all.known && next.known) {
+                all.any_of.insert(all.any_of.end(), next.any_of.begin(), next.any_of.end());
+            } else {
+                all = {};
+            }
+        }
+        if (all.known) {
+            std::sort(all.any_of.begin(), all.any_of.end());
+            all.any_of.erase(std::unique(all.any_of.begin(), all.any_of.end()), all.any_of.end());
+        }
+        return all;
+    }
+
+    Required sequence() {
+        Required best;
+        std::string run;
+        bool run_ascii = true;
+        auto close = [&] {
+            // Non-ASCII letters fold case beyond what the automaton folds.
+            if (!run.empty() && run_ascii) {
+                Required candidate{true, {run}};
+                if (candidate.better_than(best)) {
+                    best = std::move(candidate);
+                }
+            }
+            run.clear();
+            run_ascii = true;
+        };
+        while (pos_ < re_.size() && !at('|') && !at(')') && !failed_) {
+            Item it = item();
+            Times times = quantifier();
+            switch (it.kind) {
+                case Kind::literal:
+                    if (times == Times::optional) {
+                        close();
+                        break;
+                    }
+                    run += static_cast<char>(std::tolower(static_cast<unsigned char>(it.c)));
+                    run_ascii = run_ascii && (static_cast<unsigned char>(it.c) < 0x80);
+                    if (times == Times::at_least_once) {
+                        close();  // more copies may follow: the run ends here
+                    }
+                    break;
+                case Kind::group:
+                    close();
+                    if (times != Times::optional && it.group.better_than(best)) {
+                        best = it.group;
+                    }
+                    break;
+                case Kind::zero_width:
+                case Kind::other:
+                    close();
+                    break;
+            }
+        }
+        close();
+        return best;
+    }
+
+    Times quantifier() {
+        Times t = Times::once;
+        if (at('*') || at('?')) {
+            t = Times::optional;
+            ++pos_;
+        } else if (at('+')) {
+            t = Times::at_least_once;
+            ++pos_;
+        } else if (at('{')) {
+            std::size_t close = re_.find('}', pos_);
+            std::string_view body = close == std::string_view::npos
+                                        ? std::string_view()
+                                        : re_.substr(pos_ + 1, close - pos_ - 1);
+            bool valid = !body.empty() && std::isdigit(static_cast<unsigned char>(body[0])) &&
+                         body.find_first_not_of("0123456789,") == std::string_view::npos;
+            if (!valid) {
+                return Times::once;  // a literal '{', read as an item next
+            }
+            t = body[0] == '0' && (body.size() == 1 || body[1] == ',' || body[1] == '0')
+                    ? Times::optional
+                    : Times::at_least_once;
+            pos_ = close + 1;
+        } else {
+            return t;
+        }
+        if (at('?')) {
+            ++pos_;  // lazy
+        }
+        return t;
+    }
+
+    Item item() {
+        Item it;
+        char c = re_[pos_++];
+        switch (c) {
+            case '(': {
+                if (at('?')) {
+                    // (?:  (?i)  (?i:  (?P<name>  (?<name>
+                    ++pos_;
+                    if (at('P') || at('<')) {
+                        std::size_t close = re_.find('>', pos_);
+                        if (close == std::string_view::npos) {
+                            failed_ = true;
+                            return it;
+                        }
+                        pos_ = close + 1;
+                    } else {
+                        while (pos_ < re_.size() && !at(':') && !at(')')) {
+                            ++pos_;
+                        }
+                        if (at(')')) {
+                            ++pos_;
+                            it.kind = Kind::zero_width;  // a flag group
+                            return it;
+                        }
+                        ++pos_;  // ':'
+                    }
+                }
+                it.kind = Kind::group;
+                it.group = alternation();
+                if (!at(')')) {
+                    failed_ = true;
+                    return it;
+                }
+                ++pos_;
+                return it;
+            }
+            case '[':
+                skip_class();
+                return it;
+            case '.':
+                return it;
+            case '^':
+            case '$':
+                it.kind = Kind::zero_width;
+                return it;
+            case '*':
+            case '+':
+            case '?':
+            case ')':
+                failed_ = true;
+                return it;
+            case '\\': {
+                if (pos_ >= re_.size()) {
+                    failed_ = true;
+                    return it;
+                }
+                char e = re_[pos_++];
+                if (std::isalnum(static_cast<unsigned char>(e))) {
+                    if (e == 'p' || e == 'P') {
+                        if (at('{')) {
+                            std::size_t close = re_.find('}', pos_);
+                            pos_ = close == std::string_view::npos ? re_.size() : close + 1;
+                        } else {
+                            ++pos_;
+                        }
+                    } else if (e == 'x') {
+                        if (at('{')) {
+                            std::size_t close = re_.find('}', pos_);
+                            pos_ = close == std::string_view::npos ? re_.size() : close + 1;
+                        } else {
+                            pos_ = std::min(re_.size(), pos_ + 2);
+                        }
+                    } else if (e == 'Q' || std::isdigit(static_cast<unsigned char>(e))) {
+                        failed_ = true;  // quoting and octal: not worth reading here
+                    }
+                    return it;  // \d \w \s \b \n ...: not a literal run
+                }
+                it.kind = Kind::literal;
+                it.c = e;
+                return it;
+            }
+            default:
+                it.kind = Kind::literal;
+                it.c = c;
+                return it;
+        }
+    }
+
+    void skip_class() {
+        if (at('^')) {
+            ++pos_;
+        }
+        if (at(']')) {
+            ++pos_;
+        }
+        while (pos_ < re_.size() && !at(']')) {
+            if (at('\\')) {
+                pos_ += 2;
+            } else if (at('[') && pos_ + 1 < re_.size() && re_[pos_ + 1] == ':') {
+                std::size_t close = re_.find(":]", pos_ + 2);
+                pos_ = close == std::string_view::npos ? re_.size() : close + 2;
+            } else {
+                ++pos_;
+            }
+        }
+        if (!at(']')) {
+            failed_ = true;
+            return;
+        }
+        ++pos_;
+    }
+
+    std::string_view re_;
+    std::size_t pos_ = 0;
+    bool failed_ = false;
+};
+
 // Words that say nothing about which error it is.
 const std::set<std::string, std::less<>> k_stopwords = {
     "the",  "and",  "for", "with", "not", "was",    "are",   "this", "that", "from",
@@ -171,24 +436,18 @@ std::string normalized(std::string_view text) {
     return out;
 }
 
-bool has_non_ascii(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return (c & 0x80) != 0; });
-}
-
 }  // namespace
 
 struct Matcher::Impl {
     const Catalogue& catalogue;
     std::vector<Problem> problems;
-    re2::FilteredRE2 filter{3};
-    std::vector<std::size_t> record_of_regex;  // FilteredRE2 id -> record index
-    std::vector<int> regex_of_record;          // record index -> FilteredRE2 id, -1 if none
-    std::vector<int> specificity;              // by record index
-    std::vector<int> always_atoms;             // atoms the automaton cannot see (non-ASCII)
+    std::vector<std::unique_ptr<RE2>> regexes;  // compiled patterns
+    std::vector<std::size_t> record_of_regex;   // regex -> record index
+    std::vector<int> regex_of_record;           // record index -> regex, -1 if none
+    std::vector<int> specificity;               // by record index
+    std::vector<std::vector<std::uint32_t>> regexes_of_literal;
+    std::vector<std::uint32_t> always;  // regexes with no usable required literal
     std::unique_ptr<detail::LiteralSet> literals;
-    std::size_t atom_count = 0;
-    std::size_t unfiltered = 0;
-    bool compiled = false;
 
     // Similarity: words of each record's signature and aliases, and their weights.
     std::vector<std::vector<std::string>> record_words;
@@ -206,50 +465,42 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
-    options.set_max_mem(64 << 20);
+    options.set_max_mem(8 << 20);
+    std::unordered_map<std::string, std::size_t> literal_index;
+    std::vector<std::string> literal_texts;
     for (std::size_t i = 0; i < records.size(); ++i) {
         std::string pattern = effective_regex(records[i]);
-        // Check first so that RE2's own message reaches the user; FilteredRE2
-        // only returns an error code.
-        RE2 probe(pattern, options);
-        if (!probe.ok()) {
+        auto re = std::make_unique<RE2>(pattern, options);
+        if (!re->ok()) {
             m.problems.push_back(
                 {Severity::warning, records[i].source, records[i].source_line, 0,
                  records[i].format == RecordFormat::canon_json ? "/error/regex" : "regex",
-                 "`" + records[i].id + "`: RE2 cannot compile the regex (" + probe.error() +
+                 "`" + records[i].id + "`: RE2 cannot compile the regex (" + re->error() +
                      "); the record is found by id and similarity only",
                  pattern});
             continue;
         }
-        int id = -1;
-        if (m.filter.Add(pattern, options, &id) != RE2::NoError) {
-            continue;  // unreachable: the probe compiled
-        }
+        m.regex_of_record[i] = static_cast<int>(m.regexes.size());
         m.record_of_regex.push_back(i);
-        m.regex_of_record[i] = id;
         m.specificity[i] = SpecificityCounter(pattern).count();
-    }
-    if (!m.record_of_regex.empty()) {
-        std::vector<std::string> atoms;
-        m.filter.Compile(&atoms);
-        m.compiled = true;
-        m.atom_count = atoms.size();
-        std::vector<std::string> ascii_atoms(atoms.size());
-        for (std::size_t a = 0; a < atoms.size(); ++a) {
-            // Case folding beyond ASCII is RE2's business: treat such atoms as
-            // present so the regex itself decides.
-            if (has_non_ascii(atoms[a])) {
-                m.always_atoms.push_back(static_cast<int>(a));
-            } else {
-                ascii_atoms[a] = atoms[a];
-            }
+        m.regexes.push_back(std::move(re));
+        Required required = RequiredLiterals(pattern).extract();
+        auto id = static_cast<std::uint32_t>(m.regexes.size() - 1);
+        // One- or two-character literals would make almost every line a candidate.
+        if (!required.known || required.shortest() < 3) {
+            m.always.push_back(id);
+            continue;
         }
-        m.literals = std::make_unique<detail::LiteralSet>(ascii_atoms);
-        std::vector<int> none;
-        std::vector<int> potentials;
-        m.filter.AllPotentials(none, &potentials);
-        m.unfiltered = potentials.size();
+        for (const auto& lit : required.any_of) {
+            auto [it, fresh] = literal_index.emplace(lit, literal_texts.size());
+            if (fresh) {
+                literal_texts.push_back(lit);
+                m.regexes_of_literal.emplace_back();
+            }
+            m.regexes_of_literal[it->second].push_back(id);
+        }
     }
+    m.literals = std::make_unique<detail::LiteralSet>(literal_texts);
 
     // Similarity index.
     m.record_words.resize(records.size());
@@ -287,40 +538,39 @@ int Matcher::specificity(std::size_t i) const {
     return impl_->specificity.at(i);
 }
 std::size_t Matcher::unfiltered_count() const {
-    return impl_->unfiltered;
+    return impl_->always.size();
 }
 
 void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) const {
     const Impl& m = *impl_;
-    if (!m.compiled) {
+    if (m.regexes.empty()) {
         return;
     }
     // Thread-local scratch keeps match_line const and allocation-free in the loop.
-    thread_local std::vector<int> atoms;
-    thread_local std::vector<int> matched;
+    thread_local std::vector<std::uint32_t> candidates;
     thread_local std::vector<std::uint32_t> stamp;
     thread_local std::uint32_t generation = 0;
-    if (stamp.size() < m.atom_count) {
-        stamp.assign(m.atom_count, 0);
+    if (stamp.size() < m.regexes.size()) {
+        stamp.assign(m.regexes.size(), 0);
         generation = 0;
     }
     if (++generation == 0) {
         std::fill(stamp.begin(), stamp.end(), 0);
         generation = 1;
     }
-    atoms.assign(m.always_atoms.begin(), m.always_atoms.end());
-    m.literals->for_each_match(line, [&](std::uint32_t a) {
-        if (stamp[a] != generation) {
-            stamp[a] = generation;
-            atoms.push_back(static_cast<int>(a));
+    candidates.assign(m.always.begin(), m.always.end());
+    m.literals->for_each_match(line, [&](std::uint32_t literal) {
+        for (std::uint32_t r : m.regexes_of_literal[literal]) {
+            if (stamp[r] != generation) {
+                stamp[r] = generation;
+                candidates.push_back(r);
+            }
         }
     });
-    if (atoms.empty() && m.unfiltered == 0) {
-        return;  // most lines: no required literal of any pattern occurs
-    }
-    m.filter.AllMatches(line, atoms, &matched);
-    for (int id : matched) {
-        out.push_back(m.record_of_regex[static_cast<std::size_t>(id)]);
+    for (std::uint32_t r : candidates) {
+        if (RE2::PartialMatch(line, *m.regexes[r])) {
+            out.push_back(m.record_of_regex[r]);
+        }
     }
 }
 

@@ -1,5 +1,10 @@
 // Matcher: real RE2 through the literal prefilter, logs with noise, dirty
 // input, chunking, similarity and ranking.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <sstream>
+
 #include "errlens/matcher.hpp"
 #include "test_support.hpp"
 
@@ -212,4 +217,134 @@ TEST_CASE("an empty catalogue matches nothing", "[matcher]") {
     Matcher m(c);
     CHECK(scan(m, "anything\n").empty());
     CHECK(diagnose_message(m, "anything at all here").empty());
+}
+
+namespace {
+
+/// Every record whose regex matches `line`, by running each RE2 on it: what
+/// the prefilter must reproduce exactly.
+std::vector<std::size_t> brute_force(const std::vector<std::unique_ptr<RE2>>& res,
+                                     std::string_view line) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < res.size(); ++i) {
+        if (res[i] && RE2::PartialMatch(line, *res[i])) {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+void check_against_brute_force(const CatalogueLoad& load, const std::vector<std::string>& lines) {
+    Matcher m(load.catalogue);
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    std::vector<std::unique_ptr<RE2>> res;
+    for (const auto& r : load.catalogue.records()) {
+        auto re = std::make_unique<RE2>(effective_regex(r), o);
+        res.push_back(re->ok() ? std::move(re) : nullptr);
+    }
+    std::vector<std::size_t> hits;
+    std::string cleaned;
+    std::size_t matched_lines = 0;
+    for (const auto& raw : lines) {
+        clean_line(raw, cleaned);
+        hits.clear();
+        m.match_line(cleaned, hits);
+        std::sort(hits.begin(), hits.end());
+        auto expected = brute_force(res, cleaned);
+        matched_lines += expected.empty() ? 0 : 1;
+        if (hits != expected) {
+            FAIL_CHECK("the prefilter changed the result for: " << cleaned);
+        }
+    }
+    CHECK(matched_lines > 0);
+}
+
+std::vector<std::string> lines_of(const std::filesystem::path& dir, std::size_t max_per_file) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        if (e.path().extension() != ".log") {
+            continue;
+        }
+        std::istringstream in(errlens::test::read_file(e.path()));
+        std::string line;
+        for (std::size_t n = 0; n < max_per_file && std::getline(in, line); ++n) {
+            out.push_back(line);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the literal prefilter never loses or adds a match (embedded catalogue)",
+          "[matcher][prefilter]") {
+    CatalogueLoad load = load_catalogue({true, {}});
+    std::vector<std::string> lines;
+    for (const auto& r : load.catalogue.records()) {
+        lines.insert(lines.end(), r.examples.begin(), r.examples.end());
+        lines.insert(lines.end(), r.non_examples.begin(), r.non_examples.end());
+    }
+    auto healthy = lines_of(std::filesystem::path(ERRLENS_SOURCE_DIR) / "tests/healthy", 150);
+    auto failed = lines_of(std::filesystem::path(ERRLENS_SOURCE_DIR) / "tests/failed", 1000);
+    lines.insert(lines.end(), healthy.begin(), healthy.end());
+    lines.insert(lines.end(), failed.begin(), failed.end());
+    check_against_brute_force(load, lines);
+}
+
+TEST_CASE("the literal prefilter never loses or adds a match (public catalogue)",
+          "[matcher][prefilter][public]") {
+    if (!errlens::test::have_shared("datasets/deadends/canons")) {
+        return;
+    }
+    CatalogueLoad load = load_catalogue(
+        {false, {(errlens::test::shared_dir() / "datasets/deadends/canons").string()}});
+    CatalogueLoad builtin = load_catalogue({true, {}});
+    std::vector<std::string> lines;
+    for (const auto& r : builtin.catalogue.records()) {
+        if (!r.examples.empty()) {
+            lines.push_back(r.examples[0]);
+        }
+    }
+    for (const auto& r : load.catalogue.records()) {
+        if (lines.size() % 3 == 0) {
+            lines.push_back(r.signature);
+        }
+    }
+    auto healthy = lines_of(std::filesystem::path(ERRLENS_SOURCE_DIR) / "tests/healthy", 20);
+    lines.insert(lines.end(), healthy.begin(), healthy.end());
+    check_against_brute_force(load, lines);
+}
+
+TEST_CASE("required literals: conservative on the RE2 syntax it reads", "[matcher][prefilter]") {
+    // Patterns whose literal extraction is easy to get wrong: each must still
+    // match exactly what RE2 matches.
+    Catalogue c = catalogue_of({{"p/class", "[[:alpha:]]+ failed: x"},
+                                {"p/opt", "colou?r error"},
+                                {"p/plus", "ab+c done"},
+                                {"p/rep", "x{2}yz-token|qq{0,3}rest-token"},
+                                {"p/group", "(?:foo|bar)baz-suffix"},
+                                {"p/flags", "(?i)ERROR(?-i) Code"},
+                                {"p/named", "(?P<w>hello) world-literal"},
+                                {"p/brace", "json{ key }"},
+                                {"p/esc", "\\[rejected\\] main"},
+                                {"p/unicode", "Ärger-Meldung"}});
+    Matcher m(c);
+    CHECK(m.problems().empty());
+    std::vector<std::pair<std::string, std::string>> cases = {
+        {"abc failed: x", "p/class"},   {"color error", "p/opt"},
+        {"abbbc done", "p/plus"},       {"xxyz-token", "p/rep"},
+        {"qrest-token", "p/rep"},       {"BARBAZ-SUFFIX", "p/group"},
+        {"error Code", "p/flags"},      {"hello world-literal", "p/named"},
+        {"json{ key }", "p/brace"},     {"! [REJECTED] main", "p/esc"},
+        {"ärger-meldung", "p/unicode"},
+    };
+    for (const auto& [line, id] : cases) {
+        std::vector<std::size_t> hits;
+        m.match_line(line, hits);
+        INFO(line);
+        REQUIRE(hits.size() == 1);
+        CHECK(c.records()[hits[0]].id == id);
+    }
 }

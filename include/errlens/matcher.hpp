@@ -1,9 +1,8 @@
 // The matcher compiles every record's regex once (RE2, case-insensitive) and
 // finds which records a line matches. It never runs every regex on every line:
-// RE2's FilteredRE2 reduces each pattern to required literal atoms, one
-// Aho-Corasick pass finds the atoms present in a line, and only the regexes
-// those atoms allow are run. Results are data (Diagnosis); rendering is
-// elsewhere.
+// each pattern is reduced to literals one of which any match must contain,
+// one Aho-Corasick pass finds those present in a line, and only their
+// patterns are run. Results are data (Diagnosis); rendering is elsewhere.
 #pragma once
 
 #include <cstddef>
@@ -69,7 +68,7 @@ class Matcher {
     std::vector<std::pair<std::size_t, double>> similar(std::string_view message,
                                                         std::size_t max) const;
 
-    /// Regexes the literal prefilter cannot narrow (they run on every line).
+    /// Regexes with no required literal of 3+ characters (they run on every line).
     std::size_t unfiltered_count() const;
 
   private:
