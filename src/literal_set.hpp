@@ -1,5 +1,5 @@
-// Internal: an Aho-Corasick automaton over the lowercase atoms FilteredRE2
-// asks for, as a dense DFA over an alphabet of byte classes. ASCII upper and
+// Internal: an Aho-Corasick automaton over the lowercase literals the matcher
+// requires of its patterns, as a dense DFA over an alphabet of byte classes. ASCII upper and
 // lower case share a class, so the text is matched case-insensitively without
 // lowercasing it first.
 #pragma once
