@@ -510,7 +510,7 @@ class PageReader {
                 rec.official_doc_section = all.substr(nl + 1);
             }
         } else if (name == "Workarounds") {
-            read_workarounds(at, body, rec, result);
+            read_workarounds(body, rec, result);
         } else if (name == "中文步骤") {
             std::size_t k = 0;
             for (auto& item : numbered_items(body, nullptr)) {
@@ -572,7 +572,7 @@ class PageReader {
         }
     }
 
-    void read_workarounds(int at, const std::vector<Line>& body, Record& rec, LoadResult& result) {
+    void read_workarounds(const std::vector<Line>& body, Record& rec, LoadResult& result) {
         static const std::regex k_success(R"(^(\d+(?:\.\d+)?)% success(?: (.*))?$)");
         std::vector<Line> stray;
         for (auto& item : numbered_items(body, &stray)) {
@@ -594,7 +594,6 @@ class PageReader {
             warning(result, l.number, "Workarounds",
                     "line is not part of a numbered item (ignored)", l.text);
         }
-        (void)at;
     }
 
     void read_dead_ends(const std::vector<Line>& body, Record& rec, LoadResult& result) {
@@ -606,7 +605,6 @@ class PageReader {
             }
         }
         std::vector<Line> stray;
-        std::size_t k = 0;
         std::vector<DeadEnd> read;
         for (auto& item : numbered_items(kept, &stray)) {
             DeadEnd d;
@@ -632,7 +630,6 @@ class PageReader {
                 error(result, item.line, "Dead Ends", "a dead end needs a text");
             }
             read.push_back(std::move(d));
-            ++k;
         }
         // Chinese may already have been read into placeholders (section order).
         for (std::size_t j = 0; j < read.size(); ++j) {
@@ -685,7 +682,6 @@ class PageReader {
     void read_details(const std::vector<Line>& body, Record& rec, LoadResult& result) {
         static const std::regex k_detail(R"(^  ([a-z_]+): ?(.*)$)");
         std::string* open = nullptr;  // a multi-line value continues with 4-space lines
-        std::string reproduction;
         for (const auto& l : body) {
             std::smatch m;
             if (open != nullptr && starts_with(l.text, "    ")) {
