@@ -537,6 +537,11 @@ bool Matcher::compiled(std::size_t i) const {
 int Matcher::specificity(std::size_t i) const {
     return impl_->specificity.at(i);
 }
+bool Matcher::holds_signature(std::size_t record_index, std::string_view normalized_text) const {
+    const std::string& sig = impl_->record_text.at(record_index);
+    return !sig.empty() && normalized_text.find(sig) != std::string_view::npos;
+}
+
 std::size_t Matcher::unfiltered_count() const {
     return impl_->always.size();
 }
@@ -595,7 +600,7 @@ std::vector<std::pair<std::size_t, double>> Matcher::similar(std::string_view me
     for (std::size_t i = 0; i < m.record_words.size(); ++i) {
         double score = 0;
         const std::string& sig = m.record_text[i];
-        if (!sig.empty() && norm.find(sig) != std::string::npos) {
+        if (holds_signature(i, norm)) {
             score = 0.95;  // the whole signature stands in the message
         } else if (norm.size() >= 12 && sig.find(norm) != std::string::npos) {
             score = 0.9;  // the message is a distinctive piece of the signature
@@ -736,6 +741,7 @@ void LogScanner::scan_line(std::string_view raw) {
     }
     hits_.clear();
     matcher_.match_line(line, hits_);
+    std::string norm_line;  // made once, and only when a record is seen for the first time
     for (std::size_t r : hits_) {
         Seen& s = seen_[r];
         if (s.count++ == 0) {
@@ -743,8 +749,10 @@ void LogScanner::scan_line(std::string_view raw) {
             constexpr std::size_t k_max_kept = 4096;
             s.text = std::string(line.substr(0, k_max_kept));
             const Record& rec = matcher_.catalogue().records()[r];
-            std::string sig = normalized(rec.signature);
-            s.exact = !sig.empty() && normalized(line).find(sig) != std::string::npos;
+            if (norm_line.empty()) {
+                norm_line = normalized(line);
+            }
+            s.exact = matcher_.holds_signature(r, norm_line);
             order_.push_back(r);
             if (on_first_match_) {
                 on_first_match_({&rec, MatchKind::regex, regex_score(matcher_, r, s.exact), source_,

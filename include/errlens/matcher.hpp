@@ -68,6 +68,10 @@ class Matcher {
     std::vector<std::pair<std::size_t, double>> similar(std::string_view message,
                                                         std::size_t max) const;
 
+    /// True when `normalized_text` (lowercase, whitespace runs as one space)
+    /// contains the record's whole signature, normalized the same way.
+    bool holds_signature(std::size_t record_index, std::string_view normalized_text) const;
+
     /// Regexes with no required literal of 3+ characters (they run on every line).
     std::size_t unfiltered_count() const;
 
