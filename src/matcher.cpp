@@ -22,112 +22,6 @@ namespace errlens {
 
 namespace {
 
-// Literal characters a pattern requires, from a small walk over RE2 syntax:
-// alternatives count their weakest branch, optional items count nothing.
-class SpecificityCounter {
-  public:
-    explicit SpecificityCounter(std::string_view re) : re_(re) {}
-    int count() { return alternation(); }
-
-  private:
-    int alternation() {
-        int best = sequence();
-        while (pos_ < re_.size() && re_[pos_] == '|') {
-            ++pos_;
-            best = std::min(best, sequence());
-        }
-        return best;
-    }
-    int sequence() {
-        int total = 0;
-        while (pos_ < re_.size() && re_[pos_] != '|' && re_[pos_] != ')') {
-            int weight = atom();
-            total += quantified(weight);
-        }
-        return total;
-    }
-    int quantified(int weight) {
-        if (pos_ >= re_.size()) {
-            return weight;
-        }
-        char q = re_[pos_];
-        int result = weight;
-        if (q == '*' || q == '?') {
-            ++pos_;
-            result = 0;
-        } else if (q == '+') {
-            ++pos_;
-        } else if (q == '{') {
-            std::size_t close = re_.find('}', pos_);
-            if (close == std::string_view::npos) {
-                return weight;
-            }
-            std::string_view body = re_.substr(pos_ + 1, close - pos_ - 1);
-            result = (!body.empty() && body[0] == '0') ? 0 : weight;
-            pos_ = close + 1;
-        } else {
-            return weight;
-        }
-        if (pos_ < re_.size() && re_[pos_] == '?') {
-            ++pos_;  // lazy
-        }
-        return result;
-    }
-    int atom() {
-        char c = re_[pos_];
-        if (c == '(') {
-            ++pos_;
-            if (pos_ < re_.size() && re_[pos_] == '?') {
-                // (?:  (?i)  (?P<name>  (?i:
-                while (pos_ < re_.size() && re_[pos_] != ':' && re_[pos_] != ')' &&
-                       re_[pos_] != '>') {
-                    ++pos_;
-                }
-                if (pos_ < re_.size() && re_[pos_] == ')') {
-                    ++pos_;
-                    return 0;  // a flag group like (?i)
-                }
-                ++pos_;
-            }
-            int inner = alternation();
-            if (pos_ < re_.size() && re_[pos_] == ')') {
-                ++pos_;
-            }
-            return inner;
-        }
-        if (c == '[') {
-            ++pos_;
-            if (pos_ < re_.size() && re_[pos_] == '^') {
-                ++pos_;
-            }
-            if (pos_ < re_.size() && re_[pos_] == ']') {
-                ++pos_;
-            }
-            while (pos_ < re_.size() && re_[pos_] != ']') {
-                pos_ += re_[pos_] == '\\' ? 2 : 1;
-            }
-            ++pos_;
-            return 0;
-        }
-        if (c == '\\') {
-            pos_ += 2;
-            if (pos_ - 1 < re_.size() && std::isalnum(static_cast<unsigned char>(re_[pos_ - 1]))) {
-                return 0;  // \d \s \w \b \pL ...
-            }
-            return 1;
-        }
-        ++pos_;
-        if (c == '.' || c == '^' || c == '$') {
-            return 0;
-        }
-        // Count a UTF-8 character once, at its lead byte.
-        return (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;
-    }
-
-    std::string_view re_;
-    std::size_t pos_ = 0;
-};
-
 // The literals a pattern requires: a disjunction of strings (lowercase), one
 // of which every match contains. Built by a conservative walk over RE2 syntax:
 // a literal run is cut at anything it does not understand, which can only
@@ -156,16 +50,24 @@ struct Required {
     }
 };
 
-class RequiredLiterals {
-  public:
-    explicit RequiredLiterals(std::string_view re) : re_(re) {}
+/// What the matcher needs to know of a pattern's literal text, from one walk.
+struct PatternFacts {
+    Required required;
+    /// Literal characters every match contains (alternatives count their
+    /// weakest branch, optional items nothing): longer is more specific.
+    int literal_chars = 0;
+};
 
-    Required extract() {
-        Required r = alternation();
+class PatternLiterals {
+  public:
+    explicit PatternLiterals(std::string_view re) : re_(re) {}
+
+    PatternFacts read() {
+        PatternFacts facts = alternation();
         if (failed_ || pos_ != re_.size()) {
-            return {};
+            facts.required = {};
         }
-        return r;
+        return facts;
     }
 
   private:
@@ -173,19 +75,22 @@ class RequiredLiterals {
     struct Item {
         Kind kind = Kind::other;
         char c = 0;
-        Required group;
+        PatternFacts group;
     };
     enum class Times { once, optional, at_least_once };
 
     bool at(char c) const { return pos_ < re_.size() && re_[pos_] == c; }
 
-    Required alternation() {
-        Required all = sequence();
+    PatternFacts alternation() {
+        PatternFacts facts = sequence();
+        Required& all = facts.required;
         while (at('|')) {
             ++pos_;
-            Required next = sequence();
-            if (all.known && next.known) {
-                all.any_of.insert(all.any_of.end(), next.any_of.begin(), next.any_of.end());
+            PatternFacts next = sequence();
+            facts.literal_chars = std::min(facts.literal_chars, next.literal_chars);
+            if (all.known && next.required.known) {
+                all.any_of.insert(all.any_of.end(), next.required.any_of.begin(),
+                                  next.required.any_of.end());
             } else {
                 all = {};
             }
@@ -194,11 +99,12 @@ class RequiredLiterals {
             std::sort(all.any_of.begin(), all.any_of.end());
             all.any_of.erase(std::unique(all.any_of.begin(), all.any_of.end()), all.any_of.end());
         }
-        return all;
+        return facts;
     }
 
-    Required sequence() {
+    PatternFacts sequence() {
         Required best;
+        int chars = 0;
         std::string run;
         bool run_ascii = true;
         auto close = [&] {
@@ -221,6 +127,8 @@ class RequiredLiterals {
                         close();
                         break;
                     }
+                    // A UTF-8 character counts once, at its lead byte.
+                    chars += (static_cast<unsigned char>(it.c) & 0xC0) == 0x80 ? 0 : 1;
                     run += static_cast<char>(std::tolower(static_cast<unsigned char>(it.c)));
                     run_ascii = run_ascii && (static_cast<unsigned char>(it.c) < 0x80);
                     if (times == Times::at_least_once) {
@@ -229,8 +137,11 @@ class RequiredLiterals {
                     break;
                 case Kind::group:
                     close();
-                    if (times != Times::optional && it.group.better_than(best)) {
-                        best = it.group;
+                    if (times != Times::optional) {
+                        chars += it.group.literal_chars;
+                        if (it.group.required.better_than(best)) {
+                            best = it.group.required;
+                        }
                     }
                     break;
                 case Kind::zero_width:
@@ -240,7 +151,7 @@ class RequiredLiterals {
             }
         }
         close();
-        return best;
+        return {best, chars};
     }
 
     Times quantifier() {
@@ -482,9 +393,10 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         }
         m.regex_of_record[i] = static_cast<int>(m.regexes.size());
         m.record_of_regex.push_back(i);
-        m.specificity[i] = SpecificityCounter(pattern).count();
         m.regexes.push_back(std::move(re));
-        Required required = RequiredLiterals(pattern).extract();
+        PatternFacts facts = PatternLiterals(pattern).read();
+        m.specificity[i] = facts.literal_chars;
+        const Required& required = facts.required;
         auto id = static_cast<std::uint32_t>(m.regexes.size() - 1);
         // One- or two-character literals would make almost every line a candidate.
         if (!required.known || required.shortest() < 3) {
