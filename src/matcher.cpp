@@ -454,8 +454,12 @@ bool Matcher::holds_signature(std::size_t record_index, std::string_view normali
     return !sig.empty() && normalized_text.find(sig) != std::string_view::npos;
 }
 
-std::size_t Matcher::unfiltered_count() const {
-    return impl_->always.size();
+std::vector<std::size_t> Matcher::unfiltered_records() const {
+    std::vector<std::size_t> out;
+    for (std::uint32_t r : impl_->always) {
+        out.push_back(impl_->record_of_regex[r]);
+    }
+    return out;
 }
 
 void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) const {

@@ -53,7 +53,7 @@ TEST_CASE("regexes match case-insensitively through the prefilter", "[matcher]")
                                 {"d/short", "a.b"}});  // no atom of 3 bytes: always checked
     Matcher m(c);
     CHECK(m.problems().empty());
-    CHECK(m.unfiltered_count() == 1);
+    CHECK(m.unfiltered_records().size() == 1);
     std::vector<std::size_t> hits;
     m.match_line("pod x is in crashloopbackoff", hits);
     CHECK(hits == std::vector<std::size_t>{0});

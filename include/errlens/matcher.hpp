@@ -72,8 +72,9 @@ class Matcher {
     /// contains the record's whole signature, normalized the same way.
     bool holds_signature(std::size_t record_index, std::string_view normalized_text) const;
 
-    /// Regexes with no required literal of 3+ characters (they run on every line).
-    std::size_t unfiltered_count() const;
+    /// Records whose regex has no required literal of 3+ characters: they run
+    /// on every line, so each costs as much as the rest of the catalogue.
+    std::vector<std::size_t> unfiltered_records() const;
 
   private:
     struct Impl;
