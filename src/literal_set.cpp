@@ -1,26 +1,36 @@
 #include "literal_set.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <deque>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace errlens::detail {
 
 LiteralSet::LiteralSet(const std::vector<std::string>& literals) {
-    // Byte classes: one per distinct byte in the literals (case-folded), class 0 for the rest.
+    // Byte classes: one per distinct byte in the literals (case-folded), one
+    // each for newline, carriage return and escape, class 0 for the rest.
     std::array<bool, 256> used{};
     for (const auto& lit : literals) {
         for (unsigned char c : lit) {
             used[c] = true;
         }
     }
+    used['\n'] = used['\r'] = used['\x1b'] = true;
     for (int c = 0; c < 256; ++c) {
         if (used[c] && !(c >= 'A' && c <= 'Z')) {
             class_of_[c] = static_cast<std::uint16_t>(classes_++);
         }
     }
     for (int c = 'A'; c <= 'Z'; ++c) {
-        int lower = c - 'A' + 'a';
-        class_of_[c] = class_of_[lower];
+        class_of_[c] = class_of_[c - 'A' + 'a'];
     }
+    const std::uint32_t newline = class_of_['\n'];
+    const std::uint32_t carriage_return = class_of_['\r'];
+    const std::uint32_t escape = class_of_['\x1b'];
 
     // Trie.
     std::vector<std::vector<std::uint32_t>> out_of_state(1);
@@ -69,13 +79,157 @@ LiteralSet::LiteralSet(const std::vector<std::string>& literals) {
             }
         }
     }
-    next_ = std::move(trie);
-    output_begin_.reserve(states + 1);
+
+    // The escape state: flagged, without outputs, and otherwise like the root.
+    const std::uint32_t escape_state = states++;
+    trie.resize(static_cast<std::size_t>(states) * classes_, 0);
+    out_of_state.emplace_back();
+    for (std::uint32_t cls = 0; cls < classes_; ++cls) {
+        child(escape_state, cls) = child(0, cls);
+    }
     for (std::uint32_t s = 0; s < states; ++s) {
+        child(s, newline) = 0;
+        child(s, carriage_return) = s;
+        child(s, escape) = escape_state;
+    }
+
+    // Renumber: unflagged states first (the root stays 0), flagged ones last.
+    std::vector<std::uint32_t> order;
+    std::vector<std::uint32_t> number(states);
+    for (int flagged = 0; flagged < 2; ++flagged) {
+        for (std::uint32_t s = 0; s < states; ++s) {
+            bool f = s == escape_state || !out_of_state[s].empty();
+            if (f == (flagged == 1)) {
+                number[s] = static_cast<std::uint32_t>(order.size());
+                order.push_back(s);
+            }
+        }
+        if (flagged == 0) {
+            first_flagged_ = static_cast<std::uint32_t>(order.size()) * classes_;
+        }
+    }
+    next_.assign(static_cast<std::size_t>(states) * classes_, 0);
+    output_begin_.reserve(states + 1);
+    for (std::uint32_t n = 0; n < states; ++n) {
+        std::uint32_t s = order[n];
+        for (std::uint32_t cls = 0; cls < classes_; ++cls) {
+            next_[n * classes_ + cls] = number[child(s, cls)] * classes_;
+        }
         output_begin_.push_back(static_cast<std::uint32_t>(outputs_.size()));
         outputs_.insert(outputs_.end(), out_of_state[s].begin(), out_of_state[s].end());
     }
     output_begin_.push_back(static_cast<std::uint32_t>(outputs_.size()));
+}
+
+std::size_t LiteralSet::find_candidate(std::string_view block, std::size_t from) const {
+    const auto* base = reinterpret_cast<const unsigned char*>(block.data());
+    const auto* p = base + from;
+    const auto* end = base + block.size();
+    const std::uint32_t* next = next_.data();
+    const std::uint16_t* cls = class_of_.data();
+    const std::uint32_t flagged = first_flagged_;
+    std::uint32_t state = 0;
+    while (true) {
+        // Two steps between checks of the end: this loop is the whole scan of most text.
+        std::uint32_t s = state;
+        while (end - p >= 2) {
+            std::uint32_t s1 = next[s + cls[p[0]]];
+            if (s1 >= flagged) {
+                break;
+            }
+            s = next[s1 + cls[p[1]]];
+            if (s >= flagged) {
+                s = s1;
+                ++p;
+                break;
+            }
+            p += 2;
+        }
+        // p is at the byte that leads to a flagged state, or near the end.
+        std::uint32_t hit = 0;
+        for (; p != end; ++p) {
+            hit = next[s + cls[*p]];
+            if (hit >= flagged) {
+                break;
+            }
+            s = hit;
+        }
+        if (p == end) {
+            return block.size();
+        }
+        if (*p != 0x1b) {
+            break;  // a literal
+        }
+        // Step over the escape sequence from the state before it.
+        p = reinterpret_cast<const unsigned char*>(
+            skip_escape(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(end)));
+        state = s;
+    }
+    const void* nl = memrchr(base + from, '\n', static_cast<std::size_t>(p - (base + from)));
+    return nl == nullptr ? from
+                         : static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
+}
+
+const char* skip_escape(const char* esc, const char* end) {
+    auto in = [](const char* q, int lo, int hi) {
+        auto c = static_cast<unsigned char>(*q);
+        return c >= lo && c <= hi;
+    };
+    const char* q = esc + 1;
+    if (q == end || *q == '\n') {
+        return q;
+    }
+    if (*q == '[') {
+        ++q;
+        while (q != end && in(q, 0x20, 0x3F)) {
+            ++q;
+        }
+        if (q != end && in(q, 0x40, 0x7E)) {
+            ++q;
+        }
+        return q;
+    }
+    if (*q == ']') {
+        ++q;
+        while (q != end && *q != '\n' && *q != '\x07' &&
+               !(*q == '\x1b' && q + 1 != end && q[1] == '\\')) {
+            ++q;
+        }
+        if (q == end || *q == '\n') {
+            return q;
+        }
+        return q + (*q == '\x07' ? 1 : 2);
+    }
+    // ESC, intermediate bytes (0x20-0x2F), one final byte: ESC ( B, ESC 7, ...
+    while (q != end && in(q, 0x20, 0x2F)) {
+        ++q;
+    }
+    return q == end || *q == '\n' ? q : q + 1;
+}
+
+std::size_t count_newlines(const char* p, std::size_t n) {
+    std::size_t count = 0;
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    // Byte counters (0 - (-1) per newline), summed every 255 rounds before they wrap.
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i counters = zero;
+        std::size_t rounds = std::min<std::size_t>(255, (n - i) / 16);
+        for (std::size_t r = 0; r < rounds; ++r, i += 16) {
+            __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+        }
+        __m128i sums = _mm_sad_epu8(counters, zero);
+        count += static_cast<std::size_t>(_mm_cvtsi128_si64(sums)) +
+                 static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+    }
+#endif
+    for (; i < n; ++i) {
+        count += p[i] == '\n' ? 1 : 0;
+    }
+    return count;
 }
 
 }  // namespace errlens::detail

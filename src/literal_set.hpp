@@ -1,7 +1,17 @@
 // Internal: an Aho-Corasick automaton over the lowercase literals the matcher
-// requires of its patterns, as a dense DFA over an alphabet of byte classes. ASCII upper and
-// lower case share a class, so the text is matched case-insensitively without
-// lowercasing it first.
+// requires of its patterns, as a dense DFA over an alphabet of byte classes.
+// ASCII upper and lower case share a class, so text is matched
+// case-insensitively without lowercasing it first.
+//
+// The same automaton runs two ways. Over one cleaned line (for_each_match) it
+// reports every literal found. Over a block of raw log lines (find_candidate)
+// it only says where the first line that may match is, which is what lets the
+// scanner skip the lines that hold no literal at all; for that it also knows
+// what cleaning would do to a raw line: a newline resets it (literals never
+// span lines), a carriage return is skipped as clean_line drops it, and an
+// escape byte leads to a flagged state, as cleaning could join a
+// literal across an escape sequence, so the scan steps over the sequence and
+// goes on from the state before it, as if the line had been cleaned.
 #pragma once
 
 #include <array>
@@ -14,7 +24,8 @@ namespace errlens::detail {
 
 class LiteralSet {
   public:
-    /// `literals` must be lowercase ASCII-or-UTF-8 bytes; an empty one never matches.
+    /// `literals` must be lowercase ASCII or caseless UTF-8 bytes, without a
+    /// newline; an empty one never matches.
     explicit LiteralSet(const std::vector<std::string>& literals);
 
     /// Calls `found(literal_index)` for every literal occurring in `text`
@@ -24,24 +35,44 @@ class LiteralSet {
         std::uint32_t state = 0;
         const auto* p = reinterpret_cast<const unsigned char*>(text.data());
         const auto* end = p + text.size();
+        const std::uint32_t* next = next_.data();
         for (; p != end; ++p) {
-            state = next_[state * classes_ + class_of_[*p]];
-            if (output_begin_[state] != output_begin_[state + 1]) {
-                for (std::uint32_t i = output_begin_[state]; i < output_begin_[state + 1]; ++i) {
+            state = next[state + class_of_[*p]];
+            if (state >= first_flagged_) {
+                std::uint32_t s = state / classes_;
+                for (std::uint32_t i = output_begin_[s]; i < output_begin_[s + 1]; ++i) {
                     found(outputs_[i]);
                 }
             }
         }
     }
 
+    /// Offset in `block` of the first byte of the first line holding a literal
+    /// once cleaned (see clean_line), starting at `from` (a line start);
+    /// block.size() when none does.
+    std::size_t find_candidate(std::string_view block, std::size_t from) const;
+
     std::size_t states() const { return output_begin_.size() - 1; }
 
   private:
     std::array<std::uint16_t, 256> class_of_{};
     std::uint32_t classes_ = 1;
-    std::vector<std::uint32_t> next_;          // states * classes_
-    std::vector<std::uint32_t> output_begin_;  // states + 1
+    // Transitions as offsets (state * classes_) so the loop needs no multiply;
+    // states with outputs, and the escape state, are numbered last so one
+    // comparison (>= first_flagged_) tells the loop to stop.
+    std::vector<std::uint32_t> next_;
+    std::uint32_t first_flagged_ = 0;
+    std::vector<std::uint32_t> output_begin_;  // by state number, states + 1
     std::vector<std::uint32_t> outputs_;
 };
+
+/// The end of the escape sequence starting at `esc` (an ESC byte), at most
+/// `end`, never past a newline: CSI (ESC [ parameters final), OSC (ESC ] ...
+/// BEL or ESC \\), or ESC, intermediate bytes and one final byte. What
+/// clean_line drops, and what the block scan steps over.
+const char* skip_escape(const char* esc, const char* end);
+
+/// Newlines in [p, p + n).
+std::size_t count_newlines(const char* p, std::size_t n);
 
 }  // namespace errlens::detail

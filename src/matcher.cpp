@@ -8,11 +8,14 @@
 #include "errlens/matcher.hpp"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -22,41 +25,115 @@ namespace errlens {
 
 namespace {
 
-// The literals a pattern requires: a disjunction of strings (lowercase), one
-// of which every match contains. Built by a conservative walk over RE2 syntax:
-// a literal run is cut at anything it does not understand, which can only
-// make the requirement weaker, never wrong. `known == false`: no requirement
-// found, the pattern is tried on every line.
-struct Required {
-    bool known = false;
-    std::vector<std::string> any_of;
+// What a pattern requires of any line it matches, as alternatives ("terms"),
+// each a set of literals that must all occur: `(a.*b|c)` requires {a, b} or
+// {c}. Literals are lowercase. Built by a conservative walk over RE2 syntax:
+// anything the walk does not understand requires nothing, which can only make
+// the requirement weaker, never wrong. A term with no literal is always met.
+using Term = std::vector<std::string>;
 
-    std::size_t shortest() const {
-        std::size_t m = SIZE_MAX;
-        for (const auto& a : any_of) {
-            m = std::min(m, a.size());
-        }
-        return any_of.empty() ? 0 : m;
+// Stands for "some byte >= 0x80": what a cased letter beyond ASCII requires
+// (none of them folds to ASCII but KELVIN SIGN and LONG S, see caseless()).
+const std::string k_non_ascii("\0non-ascii", 10);
+
+struct Requirement {
+    std::vector<Term> terms{Term{}};  // met by every line until narrowed
+
+    bool always() const {
+        return std::any_of(terms.begin(), terms.end(), [](const Term& t) { return t.empty(); });
     }
-    /// Longer alternatives are rarer; fewer alternatives are cheaper.
-    bool better_than(const Required& other) const {
-        if (known != other.known) {
-            return known;
+    static std::size_t weight(const std::string& literal) {
+        return literal == k_non_ascii ? 1 : literal.size();
+    }
+    /// How rare a line meeting it is: its weakest term's longest literal.
+    std::size_t strength() const {
+        std::size_t weakest = SIZE_MAX;
+        for (const auto& t : terms) {
+            std::size_t longest = 0;
+            for (const auto& l : t) {
+                longest = std::max(longest, weight(l));
+            }
+            weakest = std::min(weakest, longest);
         }
-        if (shortest() != other.shortest()) {
-            return shortest() > other.shortest();
-        }
-        return any_of.size() < other.any_of.size();
+        return terms.empty() ? 0 : weakest;
     }
 };
+
+constexpr std::size_t k_max_terms = 32;
+constexpr std::size_t k_max_term_literals = 8;
+
+// Both must hold. Too many combinations keep the stronger side alone.
+Requirement both(const Requirement& a, const Requirement& b) {
+    if (b.always()) {
+        return a;
+    }
+    if (a.always()) {
+        return b;
+    }
+    if (a.terms.size() * b.terms.size() > k_max_terms) {
+        return a.strength() >= b.strength() ? a : b;
+    }
+    Requirement out;
+    out.terms.clear();
+    for (const auto& x : a.terms) {
+        for (const auto& y : b.terms) {
+            Term t = x;
+            t.insert(t.end(), y.begin(), y.end());
+            std::sort(t.begin(), t.end());
+            t.erase(std::unique(t.begin(), t.end()), t.end());
+            if (t.size() > k_max_term_literals) {
+                // Keep the longest (rarest) literals.
+                std::stable_sort(t.begin(), t.end(), [](const auto& l, const auto& r) {
+                    return Requirement::weight(l) > Requirement::weight(r);
+                });
+                t.resize(k_max_term_literals);
+            }
+            out.terms.push_back(std::move(t));
+        }
+    }
+    return out;
+}
+
+// Either holds.
+Requirement either(const Requirement& a, const Requirement& b) {
+    if (a.always() || b.always()) {
+        return {};
+    }
+    Requirement out = a;
+    out.terms.insert(out.terms.end(), b.terms.begin(), b.terms.end());
+    return out;
+}
 
 /// What the matcher needs to know of a pattern's literal text, from one walk.
 struct PatternFacts {
-    Required required;
+    Requirement required;
     /// Literal characters every match contains (alternatives count their
     /// weakest branch, optional items nothing): longer is more specific.
     int literal_chars = 0;
+    /// The pattern is nothing but literal strings joined by `|` (each a
+    /// one-literal term): finding one of them is a match, no regex needed.
+    bool pure = false;
 };
+
+/// Code points with no case mapping, so a caseless match of them is a byte
+/// match: the scripts and symbols errors use beyond ASCII. Cased letters
+/// (Latin-1, Greek, Cyrillic, fullwidth A-Z) are left out, as are the
+/// letterlike symbols (KELVIN SIGN folds to k).
+bool caseless(char32_t c) {
+    return (c >= 0x0590 && c <= 0x06FF) ||  // Hebrew, Arabic
+           (c >= 0x0900 && c <= 0x0DFF) ||  // Indic scripts
+           (c >= 0x0E00 && c <= 0x0E7F) ||  // Thai
+           (c >= 0x1100 && c <= 0x11FF) ||  // Hangul Jamo
+           (c >= 0x2000 && c <= 0x206F) ||  // general punctuation
+           (c >= 0x2190 && c <= 0x23FF) ||  // arrows, mathematical and technical symbols
+           (c >= 0x2500 && c <= 0x27BF) ||  // box drawing, shapes, symbols, dingbats
+           (c >= 0x2E80 && c <= 0x9FFF) ||  // CJK, kana, Hangul compatibility
+           (c >= 0xAC00 && c <= 0xD7AF) ||  // Hangul syllables
+           (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
+           (c >= 0xFF01 && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+           (c >= 0xFF5B && c <= 0xFFEF) ||  // fullwidth punctuation, halfwidth kana
+           (c >= 0x1F300 && c <= 0x1FAFF);  // emoji
+}
 
 class PatternLiterals {
   public:
@@ -66,6 +143,7 @@ class PatternLiterals {
         PatternFacts facts = alternation();
         if (failed_ || pos_ != re_.size()) {
             facts.required = {};
+            facts.pure = false;
         }
         return facts;
     }
@@ -74,7 +152,8 @@ class PatternLiterals {
     enum class Kind { literal, group, zero_width, other };
     struct Item {
         Kind kind = Kind::other;
-        char c = 0;
+        std::string text;       // a literal: one character's bytes, lowercase if ASCII
+        bool foldable = false;  // a literal the automaton matches as RE2 would
         PatternFacts group;
     };
     enum class Times { once, optional, at_least_once };
@@ -83,75 +162,75 @@ class PatternLiterals {
 
     PatternFacts alternation() {
         PatternFacts facts = sequence();
-        Required& all = facts.required;
         while (at('|')) {
             ++pos_;
             PatternFacts next = sequence();
             facts.literal_chars = std::min(facts.literal_chars, next.literal_chars);
-            if (all.known && next.required.known) {
-                all.any_of.insert(all.any_of.end(), next.required.any_of.begin(),
-                                  next.required.any_of.end());
-            } else {
-                all = {};
-            }
-        }
-        if (all.known) {
-            std::sort(all.any_of.begin(), all.any_of.end());
-            all.any_of.erase(std::unique(all.any_of.begin(), all.any_of.end()), all.any_of.end());
+            facts.pure = facts.pure && next.pure;
+            facts.required = either(facts.required, next.required);
         }
         return facts;
     }
 
     PatternFacts sequence() {
-        Required best;
-        int chars = 0;
+        PatternFacts facts;
+        int items = 0;
+        bool only_literals = true;  // and each once and foldable
+        bool lone_pure_group = false;
         std::string run;
-        bool run_ascii = true;
         auto close = [&] {
-            // Non-ASCII letters fold case beyond what the automaton folds.
-            if (!run.empty() && run_ascii) {
-                Required candidate{true, {run}};
-                if (candidate.better_than(best)) {
-                    best = std::move(candidate);
-                }
+            if (!run.empty()) {
+                facts.required = both(facts.required, Requirement{{Term{run}}});
             }
             run.clear();
-            run_ascii = true;
         };
         while (pos_ < re_.size() && !at('|') && !at(')') && !failed_) {
             Item it = item();
             Times times = quantifier();
+            ++items;
             switch (it.kind) {
                 case Kind::literal:
+                    only_literals = only_literals && times == Times::once && it.foldable;
                     if (times == Times::optional) {
                         close();
                         break;
                     }
-                    // A UTF-8 character counts once, at its lead byte.
-                    chars += (static_cast<unsigned char>(it.c) & 0xC0) == 0x80 ? 0 : 1;
-                    run += static_cast<char>(std::tolower(static_cast<unsigned char>(it.c)));
-                    run_ascii = run_ascii && (static_cast<unsigned char>(it.c) < 0x80);
+                    ++facts.literal_chars;
+                    if (!it.foldable) {
+                        // A cased letter beyond ASCII: the run ends before it,
+                        // and the line must hold some non-ASCII byte.
+                        close();
+                        if (static_cast<unsigned char>(it.text[0]) >= 0x80) {
+                            facts.required =
+                                both(facts.required, Requirement{{Term{k_non_ascii}}});
+                        }
+                        break;
+                    }
+                    run += it.text;
                     if (times == Times::at_least_once) {
                         close();  // more copies may follow: the run ends here
                     }
                     break;
                 case Kind::group:
                     close();
+                    only_literals = false;
                     if (times != Times::optional) {
-                        chars += it.group.literal_chars;
-                        if (it.group.required.better_than(best)) {
-                            best = it.group.required;
-                        }
+                        facts.literal_chars += it.group.literal_chars;
+                        facts.required = both(facts.required, it.group.required);
+                        lone_pure_group = times == Times::once && it.group.pure;
                     }
                     break;
                 case Kind::zero_width:
                 case Kind::other:
+                    only_literals = false;
                     close();
                     break;
             }
         }
         close();
-        return {best, chars};
+        // Pure: one run of plain literals, or one group of pure alternatives.
+        facts.pure = items > 0 && (only_literals || (items == 1 && lone_pure_group));
+        return facts;
     }
 
     Times quantifier() {
@@ -185,9 +264,38 @@ class PatternLiterals {
         return t;
     }
 
+    // One UTF-8 character as a literal item (the quantifier after it applies to all of it).
+    Item character(unsigned char lead) {
+        Item it;
+        it.kind = Kind::literal;
+        if (lead < 0x80) {
+            it.text = static_cast<char>(std::tolower(lead));
+            it.foldable = lead != '\n' && lead != '\r' && lead != '\x1b';
+            return it;
+        }
+        int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : -1;
+        if (extra < 0 || pos_ + static_cast<std::size_t>(extra) > re_.size()) {
+            failed_ = true;
+            return it;
+        }
+        char32_t cp = lead & (0x3F >> extra);
+        it.text = static_cast<char>(lead);
+        for (int i = 0; i < extra; ++i) {
+            auto b = static_cast<unsigned char>(re_[pos_]);
+            if ((b & 0xC0) != 0x80) {
+                failed_ = true;
+                return it;
+            }
+            cp = (cp << 6) | (b & 0x3F);
+            it.text += re_[pos_++];
+        }
+        it.foldable = caseless(cp);
+        return it;
+    }
+
     Item item() {
         Item it;
-        char c = re_[pos_++];
+        auto c = static_cast<unsigned char>(re_[pos_++]);
         switch (c) {
             case '(': {
                 if (at('?')) {
@@ -241,8 +349,8 @@ class PatternLiterals {
                     failed_ = true;
                     return it;
                 }
-                char e = re_[pos_++];
-                if (std::isalnum(static_cast<unsigned char>(e))) {
+                auto e = static_cast<unsigned char>(re_[pos_++]);
+                if (std::isalnum(e)) {
                     if (e == 'p' || e == 'P') {
                         if (at('{')) {
                             std::size_t close = re_.find('}', pos_);
@@ -257,19 +365,15 @@ class PatternLiterals {
                         } else {
                             pos_ = std::min(re_.size(), pos_ + 2);
                         }
-                    } else if (e == 'Q' || std::isdigit(static_cast<unsigned char>(e))) {
+                    } else if (e == 'Q' || std::isdigit(e)) {
                         failed_ = true;  // quoting and octal: not worth reading here
                     }
                     return it;  // \d \w \s \b \n ...: not a literal run
                 }
-                it.kind = Kind::literal;
-                it.c = e;
-                return it;
+                return character(e);
             }
             default:
-                it.kind = Kind::literal;
-                it.c = c;
-                return it;
+                return character(c);
         }
     }
 
@@ -347,92 +451,237 @@ std::string normalized(std::string_view text) {
     return out;
 }
 
+// A regex compiled on first use: most patterns never meet a line holding
+// their literals, and compiling thousands up front was most of start-up.
+struct LazyRegex {
+    std::string pattern;
+    mutable std::atomic<RE2*> compiled{nullptr};  // set once; a failed compile stays, with !ok()
+
+    explicit LazyRegex(std::string p) : pattern(std::move(p)) {}
+    ~LazyRegex() { delete compiled.load(); }
+
+    const RE2& get() const {
+        RE2* re = compiled.load(std::memory_order_acquire);
+        if (re != nullptr) {
+            return *re;
+        }
+        RE2::Options options;
+        options.set_case_sensitive(false);
+        options.set_log_errors(false);
+        options.set_max_mem(8 << 20);
+        auto fresh = std::make_unique<RE2>(pattern, options);
+        // Threads racing here compile twice; one copy wins, the other is freed.
+        if (compiled.compare_exchange_strong(re, fresh.get(), std::memory_order_acq_rel)) {
+            return *fresh.release();
+        }
+        return *re;
+    }
+    bool tried() const { return compiled.load(std::memory_order_acquire) != nullptr; }
+};
+
+// Text whose caseless match RE2 finds although the automaton (ASCII folding)
+// does not: KELVIN SIGN folds to k and LATIN SMALL LETTER LONG S to s. A line
+// holding one is checked against every regex.
+const std::vector<std::string> k_unicode_folds = {"\xE2\x84\xAA", "\xC5\xBF"};
+
+// At most this many requirements gate one regex (bits of a mask).
+constexpr std::size_t k_max_gates = 8;
+
 }  // namespace
 
 struct Matcher::Impl {
     const Catalogue& catalogue;
-    std::vector<Problem> problems;
-    std::vector<std::unique_ptr<RE2>> regexes;  // compiled patterns
-    std::vector<std::size_t> record_of_regex;   // regex -> record index
-    std::vector<int> regex_of_record;           // record index -> regex, -1 if none
-    std::vector<int> specificity;               // by record index
-    std::vector<std::vector<std::uint32_t>> regexes_of_literal;
-    std::vector<std::uint32_t> always;  // regexes with no usable required literal
+    std::vector<std::unique_ptr<LazyRegex>> regexes;
+    std::vector<std::size_t> record_of_regex;  // regex -> record index
+    std::vector<int> regex_of_record;          // record index -> regex, -1 if none
+    std::vector<int> specificity;              // by record index
+
+    // A regex is tried on a line when all literals of one of its terms occur.
+    // Each term has one trigger, its rarest literal, in the automaton; the
+    // rest are looked for only in lines where the trigger occurs, so a
+    // common word in a term costs nothing on the lines without its trigger.
+    struct TermCheck {
+        std::uint32_t regex;
+        std::vector<std::string> rest;  // the other literals (k_non_ascii: any byte >= 0x80)
+    };
+    std::vector<TermCheck> terms;
+    std::vector<std::vector<std::uint32_t>> terms_of_trigger;  // by literal of `literals`
+    std::vector<std::uint32_t> non_ascii_terms;  // terms whose trigger is k_non_ascii
+    std::vector<bool> pure;                      // by regex: a term met is a match
+    std::vector<std::uint32_t> always;           // regexes with no usable literal: every line
+    std::uint32_t first_fold_literal = 0;
     std::unique_ptr<detail::LiteralSet> literals;
 
-    // Similarity: words of each record's signature and aliases, and their weights.
-    std::vector<std::vector<std::string>> record_words;
-    std::vector<std::string> record_text;  // normalized signature
-    std::unordered_map<std::string, double> idf;
+    // The `always` regexes as one RE2::Set: one pass per line instead of one
+    // each. Null when RE2 could not build it (the regexes then run one by one).
+    mutable std::once_flag always_set_once;
+    mutable std::unique_ptr<RE2::Set> always_set;
+
+    // Similarity and exact-signature checks, built on first use.
+    mutable std::once_flag index_once;
+    mutable std::vector<std::vector<std::string>> record_words;
+    mutable std::vector<std::string> record_text;  // normalized signature
+    mutable std::unordered_map<std::string, double> idf;
+
+    mutable std::once_flag problems_once;
+    mutable std::vector<Problem> problems;
 
     explicit Impl(const Catalogue& c) : catalogue(c) {}
+
+    void build_index() const {
+        std::call_once(index_once, [this] {
+            const auto& records = catalogue.records();
+            record_words.resize(records.size());
+            record_text.resize(records.size());
+            std::unordered_map<std::string, std::size_t> df;
+            for (std::size_t i = 0; i < records.size(); ++i) {
+                std::string text = records[i].signature;
+                for (const auto& alias : records[i].aliases) {
+                    text += ' ' + alias;
+                }
+                record_words[i] = words_of(text);
+                record_text[i] = normalized(records[i].signature);
+                for (const auto& w : record_words[i]) {
+                    ++df[w];
+                }
+            }
+            double n = static_cast<double>(std::max<std::size_t>(records.size(), 1));
+            for (const auto& [word, count] : df) {
+                idf[word] = std::log(1.0 + n / static_cast<double>(count));
+            }
+        });
+    }
+
+    Problem regex_problem(std::uint32_t r) const {
+        const Record& record = catalogue.records()[record_of_regex[r]];
+        const LazyRegex& l = *regexes[r];
+        return {Severity::warning,
+                record.source,
+                record.source_line,
+                0,
+                record.format == RecordFormat::canon_json ? "/error/regex" : "regex",
+                "`" + record.id + "`: RE2 cannot compile the regex (" + l.get().error() +
+                    "); the record is found by id and similarity only",
+                l.pattern};
+    }
 };
+
+namespace {
+
+// Words so common in logs that a literal made of one says little: a term's
+// trigger is its rarest literal, and length alone would pick "connection"
+// over "nat gateway".
+const std::set<std::string, std::less<>> k_common_words = {
+    "error",    "errors",   "failed",  "failure", "warning", "connection", "connect",
+    "request",  "response", "server",  "client",  "timeout", "timed out",  "version",
+    "install",  "download", "package", "module",  "import",  "build",      "config",
+    "default",  "found",    "not found", "cannot", "unable", "invalid",    "missing",
+    "http",     "https",    "https://", "http://", "localhost", "user",    "file",
+    "files",    "directory", "process", "service", "start",  "started",    "running",
+    "message",  "status",   "update",  "using",   "with",    "from",       "the",
+    "and",      "for",      "not",     "test",    "tests",   "true",       "false",
+    "null",     "none",     "value",   "exception", "info",  "debug",      "command",
+    "option",   "options",  "setting", "setup",   "table",   "node",       "host",
+    "port",     "bytes",    "time",    "data",    "type",    "name",       "path",
+    "line",     "new",      "use",     "used",    "api",     "key",        "log",
+    "ssh",      "git",      "npm",     "pip",     "python",  "java",       "docker",
+    "container", "image",   "cache",   "memory",  "disk",    "network",    "access",
+    "permission", "denied", "allowed", "exceeded", "limit",  "size",       "session",
+    "token",    "auth",     "password", "secret", "database", "query",     "index",
+    "schema",   "class",    "method",  "function", "object", "string",     "number",
+    "system",   "local",   "remote",  "origin",  "master",     "main"};
+
+// Bigger is rarer: length without the spaces around, less for a common word.
+int rarity(const std::string& literal) {
+    if (literal == k_non_ascii) {
+        return 1;
+    }
+    std::string_view core = literal;
+    while (!core.empty() && core.front() == ' ') {
+        core.remove_prefix(1);
+    }
+    while (!core.empty() && core.back() == ' ') {
+        core.remove_suffix(1);
+    }
+    int score = static_cast<int>(core.size()) * 2 + static_cast<int>(literal.size() - core.size());
+    if (k_common_words.count(core) != 0) {
+        score = score / 4 + 2;
+    }
+    return score;
+}
+
+}  // namespace
 
 Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(catalogue)) {
     Impl& m = *impl_;
     const auto& records = catalogue.records();
     m.regex_of_record.assign(records.size(), -1);
     m.specificity.assign(records.size(), 0);
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    options.set_max_mem(8 << 20);
     std::unordered_map<std::string, std::size_t> literal_index;
     std::vector<std::string> literal_texts;
     for (std::size_t i = 0; i < records.size(); ++i) {
         std::string pattern = effective_regex(records[i]);
-        auto re = std::make_unique<RE2>(pattern, options);
-        if (!re->ok()) {
-            m.problems.push_back(
-                {Severity::warning, records[i].source, records[i].source_line, 0,
-                 records[i].format == RecordFormat::canon_json ? "/error/regex" : "regex",
-                 "`" + records[i].id + "`: RE2 cannot compile the regex (" + re->error() +
-                     "); the record is found by id and similarity only",
-                 pattern});
-            continue;
-        }
-        m.regex_of_record[i] = static_cast<int>(m.regexes.size());
+        auto id = static_cast<std::uint32_t>(m.regexes.size());
+        m.regex_of_record[i] = static_cast<int>(id);
         m.record_of_regex.push_back(i);
-        m.regexes.push_back(std::move(re));
         PatternFacts facts = PatternLiterals(pattern).read();
+        m.regexes.push_back(std::make_unique<LazyRegex>(std::move(pattern)));
         m.specificity[i] = facts.literal_chars;
-        const Required& required = facts.required;
-        auto id = static_cast<std::uint32_t>(m.regexes.size() - 1);
-        // One- or two-character literals would make almost every line a candidate.
-        if (!required.known || required.shortest() < 3) {
+
+        // Literals of one or two bytes would make almost every line a
+        // candidate: a term keeps those of 3+ bytes, else its longest of 2.
+        std::vector<Term> terms;
+        bool usable = !facts.required.always();
+        for (const Term& term : facts.required.terms) {
+            Term kept;
+            for (const auto& lit : term) {
+                if (lit == k_non_ascii || lit.size() >= 3) {
+                    kept.push_back(lit);
+                }
+            }
+            for (const auto& lit : term) {
+                if (kept.empty() && lit.size() == 2) {
+                    kept.push_back(lit);
+                }
+            }
+            if (kept.empty() || !usable) {
+                usable = false;
+                break;
+            }
+            terms.push_back(std::move(kept));
+        }
+        bool pure = facts.pure && usable;
+        for (std::size_t t = 0; pure && t < terms.size(); ++t) {
+            pure = terms[t].size() == 1 && terms[t] == facts.required.terms[t];
+        }
+        m.pure.push_back(pure);
+        if (!usable) {
             m.always.push_back(id);
             continue;
         }
-        for (const auto& lit : required.any_of) {
-            auto [it, fresh] = literal_index.emplace(lit, literal_texts.size());
-            if (fresh) {
-                literal_texts.push_back(lit);
-                m.regexes_of_literal.emplace_back();
+        for (Term& term : terms) {
+            auto term_id = static_cast<std::uint32_t>(m.terms.size());
+            auto rarest = std::max_element(term.begin(), term.end(), [](const auto& x, const auto& y) {
+                return rarity(x) < rarity(y);
+            });
+            std::string trigger = *rarest;
+            term.erase(rarest);
+            m.terms.push_back({id, std::move(term)});
+            if (trigger == k_non_ascii) {
+                m.non_ascii_terms.push_back(term_id);
+                continue;
             }
-            m.regexes_of_literal[it->second].push_back(id);
+            auto [it, fresh] = literal_index.emplace(trigger, literal_texts.size());
+            if (fresh) {
+                literal_texts.push_back(trigger);
+                m.terms_of_trigger.emplace_back();
+            }
+            m.terms_of_trigger[it->second].push_back(term_id);
         }
     }
+    m.first_fold_literal = static_cast<std::uint32_t>(literal_texts.size());
+    literal_texts.insert(literal_texts.end(), k_unicode_folds.begin(), k_unicode_folds.end());
     m.literals = std::make_unique<detail::LiteralSet>(literal_texts);
-
-    // Similarity index.
-    m.record_words.resize(records.size());
-    m.record_text.resize(records.size());
-    std::unordered_map<std::string, std::size_t> df;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        std::string text = records[i].signature;
-        for (const auto& alias : records[i].aliases) {
-            text += ' ' + alias;
-        }
-        m.record_words[i] = words_of(text);
-        m.record_text[i] = normalized(records[i].signature);
-        for (const auto& w : m.record_words[i]) {
-            ++df[w];
-        }
-    }
-    double n = static_cast<double>(std::max<std::size_t>(records.size(), 1));
-    for (const auto& [word, count] : df) {
-        m.idf[word] = std::log(1.0 + n / static_cast<double>(count));
-    }
 }
 
 Matcher::~Matcher() = default;
@@ -441,15 +690,35 @@ const Catalogue& Matcher::catalogue() const {
     return impl_->catalogue;
 }
 const std::vector<Problem>& Matcher::problems() const {
-    return impl_->problems;
+    const Impl& m = *impl_;
+    std::call_once(m.problems_once, [&m] {
+        for (std::uint32_t r = 0; r < m.regexes.size(); ++r) {
+            if (!m.regexes[r]->get().ok()) {
+                m.problems.push_back(m.regex_problem(r));
+            }
+        }
+    });
+    return m.problems;
+}
+std::vector<Problem> Matcher::problems_met() const {
+    const Impl& m = *impl_;
+    std::vector<Problem> out;
+    for (std::uint32_t r = 0; r < m.regexes.size(); ++r) {
+        if (m.regexes[r]->tried() && !m.regexes[r]->get().ok()) {
+            out.push_back(m.regex_problem(r));
+        }
+    }
+    return out;
 }
 bool Matcher::compiled(std::size_t i) const {
-    return impl_->regex_of_record.at(i) >= 0;
+    int r = impl_->regex_of_record.at(i);
+    return r >= 0 && impl_->regexes[static_cast<std::size_t>(r)]->get().ok();
 }
 int Matcher::specificity(std::size_t i) const {
     return impl_->specificity.at(i);
 }
 bool Matcher::holds_signature(std::size_t record_index, std::string_view normalized_text) const {
+    impl_->build_index();
     const std::string& sig = impl_->record_text.at(record_index);
     return !sig.empty() && normalized_text.find(sig) != std::string_view::npos;
 }
@@ -462,42 +731,176 @@ std::vector<std::size_t> Matcher::unfiltered_records() const {
     return out;
 }
 
+namespace {
+
+bool has_non_ascii(const char* p, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        if ((word & 0x8080808080808080ULL) != 0) {
+            return true;
+        }
+    }
+    for (; i < n; ++i) {
+        if (static_cast<unsigned char>(p[i]) >= 0x80) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) const {
+    const Impl& m = *impl_;
+    if (!m.always.empty()) {
+        return from;  // some regex must see every line
+    }
+    std::size_t candidate = m.literals->find_candidate(block, from);
+    if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
+        // Some regex needs only a letter beyond ASCII: the line holding the first one.
+        std::size_t i = from;
+        while (static_cast<unsigned char>(block[i]) < 0x80) {
+            ++i;
+        }
+        const void* nl = memrchr(block.data() + from, '\n', i - from);
+        candidate = nl == nullptr ? from
+                                  : static_cast<std::size_t>(static_cast<const char*>(nl) -
+                                                             block.data()) + 1;
+    }
+    return candidate;
+}
+
 void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) const {
     const Impl& m = *impl_;
     if (m.regexes.empty()) {
         return;
     }
     // Thread-local scratch keeps match_line const and allocation-free in the loop.
+    thread_local std::vector<std::uint32_t> regex_stamp;
     thread_local std::vector<std::uint32_t> candidates;
-    thread_local std::vector<std::uint32_t> stamp;
+    thread_local std::vector<int> set_hits;
+    thread_local std::string lowered;
     thread_local std::uint32_t generation = 0;
-    if (stamp.size() < m.regexes.size()) {
-        stamp.assign(m.regexes.size(), 0);
+    if (regex_stamp.size() < m.regexes.size()) {
+        regex_stamp.assign(m.regexes.size(), 0);
         generation = 0;
     }
     if (++generation == 0) {
-        std::fill(stamp.begin(), stamp.end(), 0);
+        std::fill(regex_stamp.begin(), regex_stamp.end(), 0);
         generation = 1;
     }
-    candidates.assign(m.always.begin(), m.always.end());
-    m.literals->for_each_match(line, [&](std::uint32_t literal) {
-        for (std::uint32_t r : m.regexes_of_literal[literal]) {
-            if (stamp[r] != generation) {
-                stamp[r] = generation;
-                candidates.push_back(r);
+    candidates.clear();
+    bool fold = false;
+    bool is_lowered = false;
+    int non_ascii = -1;  // not looked at yet
+    auto met = [&](std::uint32_t t) {
+        const Impl::TermCheck& term = m.terms[t];
+        if (regex_stamp[term.regex] == generation) {
+            return;  // already a candidate
+        }
+        for (const auto& lit : term.rest) {
+            if (lit == k_non_ascii) {
+                if (non_ascii < 0) {
+                    non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
+                }
+                if (non_ascii == 0) {
+                    return;
+                }
+                continue;
+            }
+            if (!is_lowered) {
+                lowered.assign(line);
+                for (char& c : lowered) {
+                    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                }
+                is_lowered = true;
+            }
+            if (lowered.find(lit) == std::string::npos) {
+                return;
             }
         }
+        regex_stamp[term.regex] = generation;
+        candidates.push_back(term.regex);
+    };
+    m.literals->for_each_match(line, [&](std::uint32_t literal) {
+        if (literal >= m.first_fold_literal) {
+            fold = true;
+            return;
+        }
+        for (std::uint32_t t : m.terms_of_trigger[literal]) {
+            met(t);
+        }
     });
-    for (std::uint32_t r : candidates) {
-        if (RE2::PartialMatch(line, *m.regexes[r])) {
+    if (!m.non_ascii_terms.empty()) {
+        non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
+        if (non_ascii == 1) {
+            for (std::uint32_t t : m.non_ascii_terms) {
+                met(t);
+            }
+        }
+    }
+    auto run = [&](std::uint32_t r) {
+        const RE2& re = m.regexes[r]->get();
+        if (re.ok() && RE2::PartialMatch(line, re)) {
             out.push_back(m.record_of_regex[r]);
         }
+    };
+    if (fold) {
+        for (std::uint32_t r = 0; r < m.regexes.size(); ++r) {
+            run(r);
+        }
+        return;
+    }
+    for (std::uint32_t r : candidates) {
+        if (m.pure[r]) {
+            out.push_back(m.record_of_regex[r]);
+        } else {
+            run(r);
+        }
+    }
+    if (m.always.empty()) {
+        return;
+    }
+    std::call_once(m.always_set_once, [&m] {
+        RE2::Options options;
+        options.set_case_sensitive(false);
+        options.set_log_errors(false);
+        options.set_max_mem(32 << 20);
+        auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+        for (std::uint32_t r : m.always) {
+            if (set->Add(m.regexes[r]->pattern, nullptr) < 0) {
+                return;  // a regex RE2 rejects: they run one by one, and it fails there
+            }
+        }
+        if (set->Compile()) {
+            m.always_set = std::move(set);
+        }
+    });
+    if (m.always_set != nullptr) {
+        set_hits.clear();
+        RE2::Set::ErrorInfo error{};
+        if (m.always_set->Match(line, &set_hits, &error)) {
+            for (int i : set_hits) {
+                out.push_back(m.record_of_regex[m.always[static_cast<std::size_t>(i)]]);
+            }
+            return;
+        }
+        if (error.kind == RE2::Set::kNoError) {
+            return;  // no match
+        }
+        // The set's DFA ran out of memory on this line: one by one instead.
+    }
+    for (std::uint32_t r : m.always) {
+        run(r);
     }
 }
 
 std::vector<std::pair<std::size_t, double>> Matcher::similar(std::string_view message,
                                                              std::size_t max) const {
     const Impl& m = *impl_;
+    m.build_index();
     std::vector<std::pair<std::size_t, double>> out;
     std::string norm = normalized(message);
     std::vector<std::string> words = words_of(message);
@@ -551,50 +954,15 @@ std::vector<std::pair<std::size_t, double>> Matcher::similar(std::string_view me
 
 void clean_line(std::string_view raw, std::string& out) {
     out.clear();
-    std::size_t i = 0;
-    while (i < raw.size()) {
-        char c = raw[i];
-        if (c == '\r') {
-            ++i;
-            continue;
-        }
-        if (c != '\x1b') {
-            out += c;
-            ++i;
-            continue;
-        }
-        // ESC sequences: CSI (ESC [ params final), OSC (ESC ] ... BEL or ESC \), or ESC + one byte.
-        if (i + 1 >= raw.size()) {
-            ++i;
-            continue;
-        }
-        char kind = raw[i + 1];
-        if (kind == '[') {
-            std::size_t j = i + 2;
-            while (j < raw.size() && static_cast<unsigned char>(raw[j]) >= 0x20 &&
-                   static_cast<unsigned char>(raw[j]) <= 0x3F) {
-                ++j;
-            }
-            if (j < raw.size() && static_cast<unsigned char>(raw[j]) >= 0x40 &&
-                static_cast<unsigned char>(raw[j]) <= 0x7E) {
-                ++j;
-            }
-            i = j;
-        } else if (kind == ']') {
-            std::size_t j = i + 2;
-            while (j < raw.size() && raw[j] != '\x07' &&
-                   !(raw[j] == '\x1b' && j + 1 < raw.size() && raw[j + 1] == '\\')) {
-                ++j;
-            }
-            i = j < raw.size() ? j + (raw[j] == '\x07' ? 1 : 2) : j;
+    const char* p = raw.data();
+    const char* end = p + raw.size();
+    while (p != end) {
+        if (*p == '\r') {
+            ++p;
+        } else if (*p == '\x1b') {
+            p = detail::skip_escape(p, end);
         } else {
-            // ESC, intermediate bytes (0x20-0x2F), one final byte: ESC ( B, ESC 7, ...
-            std::size_t j = i + 1;
-            while (j < raw.size() && static_cast<unsigned char>(raw[j]) >= 0x20 &&
-                   static_cast<unsigned char>(raw[j]) <= 0x2F) {
-                ++j;
-            }
-            i = std::min(raw.size(), j + 1);
+            out += *p++;
         }
     }
 }
@@ -606,34 +974,93 @@ LogScanner::LogScanner(const Matcher& matcher, std::string source)
 
 void LogScanner::feed(std::string_view bytes) {
     while (!bytes.empty()) {
-        const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-        if (nl == nullptr) {
-            pending_.append(bytes);
-            // An over-long line is scanned in pieces so memory stays bounded.
-            while (pending_.size() >= k_max_line_bytes) {
-                std::string piece = pending_.substr(0, k_max_line_bytes);
-                pending_.erase(0, k_max_line_bytes);
-                scan_line(piece);
-                continuing_ = true;
+        if (!pending_.empty() || continuing_) {
+            // Finish the line begun in an earlier chunk.
+            const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+            if (nl == nullptr) {
+                hold(bytes);
+                return;
             }
+            std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+            pending_.append(bytes.substr(0, len));
+            scan_whole(pending_);
+            pending_.clear();
+            bytes.remove_prefix(len + 1);
+            continue;
+        }
+        const void* last = memrchr(bytes.data(), '\n', bytes.size());
+        if (last == nullptr) {
+            hold(bytes);
             return;
         }
-        std::size_t len = static_cast<const char*>(nl) - bytes.data();
-        if (pending_.empty()) {
-            scan_line(bytes.substr(0, len));
-        } else {
-            pending_.append(bytes.substr(0, len));
-            scan_line(pending_);
-            pending_.clear();
-        }
-        continuing_ = false;
-        bytes.remove_prefix(len + 1);
+        std::size_t end = static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1;
+        scan_block(bytes.substr(0, end));
+        bytes.remove_prefix(end);
     }
 }
 
+void LogScanner::hold(std::string_view bytes) {
+    pending_.append(bytes);
+    // An over-long line is scanned in pieces so memory stays bounded.
+    while (pending_.size() >= k_max_line_bytes) {
+        scan_line(std::string_view(pending_).substr(0, k_max_line_bytes));
+        continuing_ = true;
+        pending_.erase(0, k_max_line_bytes);
+    }
+}
+
+void LogScanner::scan_whole(std::string_view line) {
+    // The same pieces as hold() makes, however the line arrived.
+    while (line.size() >= k_max_line_bytes) {
+        scan_line(line.substr(0, k_max_line_bytes));
+        continuing_ = true;
+        line.remove_prefix(k_max_line_bytes);
+    }
+    scan_line(line);
+    continuing_ = false;
+}
+
+void LogScanner::scan_block(std::string_view block) {
+    std::size_t pos = 0;
+    while (pos < block.size()) {
+        std::size_t candidate = matcher_.next_candidate(block, pos);
+        if (candidate - pos >= k_max_line_bytes) {
+            // A line this long is scanned in pieces, each cleaned on its own,
+            // which can find what the whole line cleaned does not: the
+            // pieces decide, as they do when the line arrives in chunks.
+            std::size_t long_line = long_line_in(block, pos, candidate);
+            if (long_line != candidate) {
+                candidate = long_line;
+            }
+        }
+        line_number_ += detail::count_newlines(block.data() + pos, candidate - pos);
+        if (candidate == block.size()) {
+            return;
+        }
+        // The block ends with a newline, so there is one.
+        const char* nl = static_cast<const char*>(
+            std::memchr(block.data() + candidate, '\n', block.size() - candidate));
+        auto end = static_cast<std::size_t>(nl - block.data());
+        scan_whole(block.substr(candidate, end - candidate));
+        pos = end + 1;
+    }
+}
+
+std::size_t LogScanner::long_line_in(std::string_view block, std::size_t from, std::size_t to) {
+    while (from < to) {
+        const void* nl = std::memchr(block.data() + from, '\n', to - from);
+        std::size_t end = nl == nullptr ? to : static_cast<std::size_t>(static_cast<const char*>(nl) - block.data());
+        if (end - from >= k_max_line_bytes) {
+            return from;
+        }
+        from = end + 1;
+    }
+    return to;
+}
+
 void LogScanner::finish() {
-    if (!pending_.empty()) {
-        scan_line(pending_);
+    if (!pending_.empty() || continuing_) {
+        scan_whole(pending_);
         pending_.clear();
     }
     continuing_ = false;
@@ -660,6 +1087,10 @@ void LogScanner::scan_line(std::string_view raw) {
     std::string norm_line;  // made once, and only when a record is seen for the first time
     for (std::size_t r : hits_) {
         Seen& s = seen_[r];
+        if (s.count > 0 && s.last_line == line_number_) {
+            continue;  // another piece of a line already counted
+        }
+        s.last_line = line_number_;
         if (s.count++ == 0) {
             s.line = line_number_;
             constexpr std::size_t k_max_kept = 4096;

@@ -49,19 +49,30 @@ class Matcher {
     const Catalogue& catalogue() const;
 
     /// Records whose regex RE2 rejected, one warning each (field `regex`);
-    /// those records are still found by id and by similarity.
+    /// those records are still found by id and by similarity. Regexes are
+    /// compiled on first use, so this compiles every one not compiled yet.
     const std::vector<Problem>& problems() const;
+
+    /// The same warnings for the regexes compiled so far only: the ones a
+    /// scan needed. Cheap; what a scan reports without compiling the rest.
+    std::vector<Problem> problems_met() const;
 
     /// Appends the indices (into catalogue().records()) of the records whose
     /// regex matches `line`, in no particular order. `line` should be one
     /// cleaned line (see clean_line).
     void match_line(std::string_view line, std::vector<std::size_t>& out) const;
 
-    /// True when the record's regex compiled.
+    /// True when the record's regex compiles (compiling it if not yet done).
     bool compiled(std::size_t record_index) const;
 
     /// Literal characters the record's pattern requires: longer is more specific.
     int specificity(std::size_t record_index) const;
+
+    /// Where in `block` (whole lines) the scan must look next, from `from` (a
+    /// line start): the start of the first line that may match a regex, or
+    /// block.size() when none may. Lines before it hold none of the literals
+    /// the regexes require, so they can be counted without being read.
+    std::size_t next_candidate(std::string_view block, std::size_t from) const;
 
     /// Records that resemble `message` without a regex match, best first, at
     /// most `max`, each with its similarity in 0..1.
@@ -105,6 +116,10 @@ class LogScanner {
     std::size_t lines() const { return line_number_; }
 
   private:
+    void hold(std::string_view bytes);
+    void scan_whole(std::string_view line);
+    void scan_block(std::string_view block);
+    static std::size_t long_line_in(std::string_view block, std::size_t from, std::size_t to);
     void scan_line(std::string_view raw);
 
     const Matcher& matcher_;
@@ -117,6 +132,7 @@ class LogScanner {
     struct Seen {
         std::size_t line = 0;
         std::size_t count = 0;
+        std::size_t last_line = 0;
         std::string text;
         bool exact = false;
     };
