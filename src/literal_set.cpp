@@ -14,16 +14,26 @@ LiteralSet::LiteralSet(const std::vector<std::string>& literals) {
     // Byte classes: one per distinct byte in the literals (case-folded), one
     // each for newline, carriage return and escape, class 0 for the rest.
     std::array<bool, 256> used{};
+    bool high = false;
     for (const auto& lit : literals) {
         for (unsigned char c : lit) {
-            used[c] = true;
+            used[c] = c < 0x80;
+            high = high || c >= 0x80;
         }
     }
     used['\n'] = used['\r'] = used['\x1b'] = true;
-    for (int c = 0; c < 256; ++c) {
+    for (int c = 0; c < 0x80; ++c) {
         if (used[c] && !(c >= 'A' && c <= 'Z')) {
             class_of_[c] = static_cast<std::uint16_t>(classes_++);
         }
+    }
+    // All bytes >= 0x80 share one class: CJK, Hangul and Cyrillic literals
+    // would otherwise add a class per byte and multiply the table's size.
+    if (high) {
+        for (int c = 0x80; c < 0x100; ++c) {
+            class_of_[c] = static_cast<std::uint16_t>(classes_);
+        }
+        ++classes_;
     }
     for (int c = 'A'; c <= 'Z'; ++c) {
         class_of_[c] = class_of_[c - 'A' + 'a'];
@@ -166,8 +176,9 @@ std::size_t LiteralSet::find_candidate(std::string_view block, std::size_t from)
         state = s;
     }
     const void* nl = memrchr(base + from, '\n', static_cast<std::size_t>(p - (base + from)));
-    return nl == nullptr ? from
-                         : static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
+    return nl == nullptr
+               ? from
+               : static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
 }
 
 const char* skip_escape(const char* esc, const char* end) {

@@ -25,11 +25,13 @@ namespace errlens::detail {
 class LiteralSet {
   public:
     /// `literals` must be lowercase ASCII or caseless UTF-8 bytes, without a
-    /// newline; an empty one never matches.
+    /// newline; an empty one never matches. Bytes >= 0x80 all match each
+    /// other: a literal holding one is only a candidate, for the caller to confirm.
     explicit LiteralSet(const std::vector<std::string>& literals);
 
     /// Calls `found(literal_index)` for every literal occurring in `text`
-    /// (possibly more than once for the same literal).
+    /// (possibly more than once for the same literal), and for literals with
+    /// bytes >= 0x80 that may occur.
     template <typename Found>
     void for_each_match(std::string_view text, Found found) const {
         std::uint32_t state = 0;

@@ -11,6 +11,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <cmath>
@@ -201,8 +202,7 @@ class PatternLiterals {
                         // and the line must hold some non-ASCII byte.
                         close();
                         if (static_cast<unsigned char>(it.text[0]) >= 0x80) {
-                            facts.required =
-                                both(facts.required, Requirement{{Term{k_non_ascii}}});
+                            facts.required = both(facts.required, Requirement{{Term{k_non_ascii}}});
                         }
                         break;
                     }
@@ -505,11 +505,20 @@ struct Matcher::Impl {
         std::vector<std::string> rest;  // the other literals (k_non_ascii: any byte >= 0x80)
     };
     std::vector<TermCheck> terms;
-    std::vector<std::vector<std::uint32_t>> terms_of_trigger;  // by literal of `literals`
+    // A term's trigger is found through an automaton over short windows of
+    // the triggers: long literals would make it large, slow to build and
+    // slow to walk (cache misses), so a window found is confirmed in the line.
+    struct Trigger {
+        std::string text;
+        std::vector<std::uint32_t> terms;
+        bool confirmed_by_window = false;  // the window is the whole (ASCII) text
+        bool unicode_fold = false;         // one of k_unicode_folds
+    };
+    std::vector<Trigger> triggers;
+    std::vector<std::vector<std::uint32_t>> triggers_of_window;  // by literal of `literals`
     std::vector<std::uint32_t> non_ascii_terms;  // terms whose trigger is k_non_ascii
     std::vector<bool> pure;                      // by regex: a term met is a match
     std::vector<std::uint32_t> always;           // regexes with no usable literal: every line
-    std::uint32_t first_fold_literal = 0;
     std::unique_ptr<detail::LiteralSet> literals;
 
     // The `always` regexes as one RE2::Set: one pass per line instead of one
@@ -572,24 +581,24 @@ namespace {
 // trigger is its rarest literal, and length alone would pick "connection"
 // over "nat gateway".
 const std::set<std::string, std::less<>> k_common_words = {
-    "error",    "errors",   "failed",  "failure", "warning", "connection", "connect",
-    "request",  "response", "server",  "client",  "timeout", "timed out",  "version",
-    "install",  "download", "package", "module",  "import",  "build",      "config",
-    "default",  "found",    "not found", "cannot", "unable", "invalid",    "missing",
-    "http",     "https",    "https://", "http://", "localhost", "user",    "file",
-    "files",    "directory", "process", "service", "start",  "started",    "running",
-    "message",  "status",   "update",  "using",   "with",    "from",       "the",
-    "and",      "for",      "not",     "test",    "tests",   "true",       "false",
-    "null",     "none",     "value",   "exception", "info",  "debug",      "command",
-    "option",   "options",  "setting", "setup",   "table",   "node",       "host",
-    "port",     "bytes",    "time",    "data",    "type",    "name",       "path",
-    "line",     "new",      "use",     "used",    "api",     "key",        "log",
-    "ssh",      "git",      "npm",     "pip",     "python",  "java",       "docker",
-    "container", "image",   "cache",   "memory",  "disk",    "network",    "access",
-    "permission", "denied", "allowed", "exceeded", "limit",  "size",       "session",
-    "token",    "auth",     "password", "secret", "database", "query",     "index",
-    "schema",   "class",    "method",  "function", "object", "string",     "number",
-    "system",   "local",   "remote",  "origin",  "master",     "main"};
+    "error",      "errors",    "failed",    "failure",   "warning",   "connection", "connect",
+    "request",    "response",  "server",    "client",    "timeout",   "timed out",  "version",
+    "install",    "download",  "package",   "module",    "import",    "build",      "config",
+    "default",    "found",     "not found", "cannot",    "unable",    "invalid",    "missing",
+    "http",       "https",     "https://",  "http://",   "localhost", "user",       "file",
+    "files",      "directory", "process",   "service",   "start",     "started",    "running",
+    "message",    "status",    "update",    "using",     "with",      "from",       "the",
+    "and",        "for",       "not",       "test",      "tests",     "true",       "false",
+    "null",       "none",      "value",     "exception", "info",      "debug",      "command",
+    "option",     "options",   "setting",   "setup",     "table",     "node",       "host",
+    "port",       "bytes",     "time",      "data",      "type",      "name",       "path",
+    "line",       "new",       "use",       "used",      "api",       "key",        "log",
+    "ssh",        "git",       "npm",       "pip",       "python",    "java",       "docker",
+    "container",  "image",     "cache",     "memory",    "disk",      "network",    "access",
+    "permission", "denied",    "allowed",   "exceeded",  "limit",     "size",       "session",
+    "token",      "auth",      "password",  "secret",    "database",  "query",      "index",
+    "schema",     "class",     "method",    "function",  "object",    "string",     "number",
+    "system",     "local",     "remote",    "origin",    "master",    "main"};
 
 // Bigger is rarer: length without the spaces around, less for a common word.
 int rarity(const std::string& literal) {
@@ -610,6 +619,44 @@ int rarity(const std::string& literal) {
     return score;
 }
 
+constexpr std::size_t k_window_bytes = 32;
+
+// The part of a trigger the automaton looks for: the whole trigger when
+// short, else the window of k_window_bytes with the most distinct letters
+// (spaces and digits are the commonest bytes in logs), whole UTF-8 characters.
+std::string window_of(const std::string& trigger) {
+    if (trigger.size() <= k_window_bytes) {
+        return trigger;
+    }
+    auto starts_char = [&](std::size_t i) {
+        return i == trigger.size() || (static_cast<unsigned char>(trigger[i]) & 0xC0) != 0x80;
+    };
+    std::size_t best = 0;
+    int best_score = -1;
+    for (std::size_t i = 0; i + k_window_bytes <= trigger.size(); ++i) {
+        if (!starts_char(i) || !starts_char(i + k_window_bytes)) {
+            continue;
+        }
+        std::array<bool, 256> seen{};
+        int score = 0;
+        for (std::size_t j = i; j < i + k_window_bytes; ++j) {
+            auto c = static_cast<unsigned char>(trigger[j]);
+            if (!seen[c] && c != ' ' && !std::isdigit(c)) {
+                seen[c] = true;
+                ++score;
+            }
+        }
+        if (score > best_score) {
+            best_score = score;
+            best = i;
+        }
+    }
+    if (best_score < 0) {
+        return trigger;  // no window on character boundaries: the whole of it
+    }
+    return trigger.substr(best, k_window_bytes);
+}
+
 }  // namespace
 
 Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(catalogue)) {
@@ -617,8 +664,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     const auto& records = catalogue.records();
     m.regex_of_record.assign(records.size(), -1);
     m.specificity.assign(records.size(), 0);
-    std::unordered_map<std::string, std::size_t> literal_index;
-    std::vector<std::string> literal_texts;
+    std::unordered_map<std::string, std::size_t> trigger_index;
     for (std::size_t i = 0; i < records.size(); ++i) {
         std::string pattern = effective_regex(records[i]);
         auto id = static_cast<std::uint32_t>(m.regexes.size());
@@ -661,9 +707,9 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         }
         for (Term& term : terms) {
             auto term_id = static_cast<std::uint32_t>(m.terms.size());
-            auto rarest = std::max_element(term.begin(), term.end(), [](const auto& x, const auto& y) {
-                return rarity(x) < rarity(y);
-            });
+            auto rarest = std::max_element(
+                term.begin(), term.end(),
+                [](const auto& x, const auto& y) { return rarity(x) < rarity(y); });
             std::string trigger = *rarest;
             term.erase(rarest);
             m.terms.push_back({id, std::move(term)});
@@ -671,17 +717,33 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 m.non_ascii_terms.push_back(term_id);
                 continue;
             }
-            auto [it, fresh] = literal_index.emplace(trigger, literal_texts.size());
+            auto [it, fresh] = trigger_index.emplace(trigger, m.triggers.size());
             if (fresh) {
-                literal_texts.push_back(trigger);
-                m.terms_of_trigger.emplace_back();
+                m.triggers.push_back({trigger, {}, false, false});
             }
-            m.terms_of_trigger[it->second].push_back(term_id);
+            m.triggers[it->second].terms.push_back(term_id);
         }
     }
-    m.first_fold_literal = static_cast<std::uint32_t>(literal_texts.size());
-    literal_texts.insert(literal_texts.end(), k_unicode_folds.begin(), k_unicode_folds.end());
-    m.literals = std::make_unique<detail::LiteralSet>(literal_texts);
+    for (const auto& fold : k_unicode_folds) {
+        m.triggers.push_back({fold, {}, false, true});
+    }
+    std::unordered_map<std::string, std::size_t> window_index;
+    std::vector<std::string> windows;
+    for (std::uint32_t t = 0; t < m.triggers.size(); ++t) {
+        Impl::Trigger& trigger = m.triggers[t];
+        std::string window = window_of(trigger.text);
+        trigger.confirmed_by_window =
+            window == trigger.text && std::all_of(window.begin(), window.end(), [](char c) {
+                return static_cast<unsigned char>(c) < 0x80;
+            });
+        auto [it, fresh] = window_index.emplace(window, windows.size());
+        if (fresh) {
+            windows.push_back(window);
+            m.triggers_of_window.emplace_back();
+        }
+        m.triggers_of_window[it->second].push_back(t);
+    }
+    m.literals = std::make_unique<detail::LiteralSet>(windows);
 }
 
 Matcher::~Matcher() = default;
@@ -765,9 +827,9 @@ std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) co
             ++i;
         }
         const void* nl = memrchr(block.data() + from, '\n', i - from);
-        candidate = nl == nullptr ? from
-                                  : static_cast<std::size_t>(static_cast<const char*>(nl) -
-                                                             block.data()) + 1;
+        candidate = nl == nullptr
+                        ? from
+                        : static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) + 1;
     }
     return candidate;
 }
@@ -795,6 +857,16 @@ void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) c
     bool fold = false;
     bool is_lowered = false;
     int non_ascii = -1;  // not looked at yet
+    auto lower = [&]() -> const std::string& {
+        if (!is_lowered) {
+            lowered.assign(line);
+            for (char& c : lowered) {
+                c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            }
+            is_lowered = true;
+        }
+        return lowered;
+    };
     auto met = [&](std::uint32_t t) {
         const Impl::TermCheck& term = m.terms[t];
         if (regex_stamp[term.regex] == generation) {
@@ -810,27 +882,26 @@ void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) c
                 }
                 continue;
             }
-            if (!is_lowered) {
-                lowered.assign(line);
-                for (char& c : lowered) {
-                    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-                }
-                is_lowered = true;
-            }
-            if (lowered.find(lit) == std::string::npos) {
+            if (lower().find(lit) == std::string::npos) {
                 return;
             }
         }
         regex_stamp[term.regex] = generation;
         candidates.push_back(term.regex);
     };
-    m.literals->for_each_match(line, [&](std::uint32_t literal) {
-        if (literal >= m.first_fold_literal) {
-            fold = true;
-            return;
-        }
-        for (std::uint32_t t : m.terms_of_trigger[literal]) {
-            met(t);
+    m.literals->for_each_match(line, [&](std::uint32_t window) {
+        for (std::uint32_t t : m.triggers_of_window[window]) {
+            const Impl::Trigger& trigger = m.triggers[t];
+            if (!trigger.confirmed_by_window && lower().find(trigger.text) == std::string::npos) {
+                continue;
+            }
+            if (trigger.unicode_fold) {
+                fold = true;
+                continue;
+            }
+            for (std::uint32_t term : trigger.terms) {
+                met(term);
+            }
         }
     });
     if (!m.non_ascii_terms.empty()) {
@@ -993,7 +1064,8 @@ void LogScanner::feed(std::string_view bytes) {
             hold(bytes);
             return;
         }
-        std::size_t end = static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1;
+        std::size_t end =
+            static_cast<std::size_t>(static_cast<const char*>(last) - bytes.data()) + 1;
         scan_block(bytes.substr(0, end));
         bytes.remove_prefix(end);
     }
@@ -1049,7 +1121,9 @@ void LogScanner::scan_block(std::string_view block) {
 std::size_t LogScanner::long_line_in(std::string_view block, std::size_t from, std::size_t to) {
     while (from < to) {
         const void* nl = std::memchr(block.data() + from, '\n', to - from);
-        std::size_t end = nl == nullptr ? to : static_cast<std::size_t>(static_cast<const char*>(nl) - block.data());
+        std::size_t end =
+            nl == nullptr ? to
+                          : static_cast<std::size_t>(static_cast<const char*>(nl) - block.data());
         if (end - from >= k_max_line_bytes) {
             return from;
         }

@@ -3,7 +3,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <map>
 #include <sstream>
+#include <tuple>
 
 #include "errlens/matcher.hpp"
 #include "test_support.hpp"
@@ -144,8 +146,45 @@ TEST_CASE("very long lines are scanned in pieces, not crashed on", "[matcher]") 
     auto ds = s.diagnoses();
     REQUIRE(ds.size() == 1);
     CHECK(ds[0].line == 1);
+    CHECK(ds[0].count == 1);
     CHECK(s.lines() == 2);
-    CHECK(ds[0].text.size() == 4096);  // kept text is bounded
+    CHECK(ds[0].text == " needle in the haystack");  // the piece that matched
+
+    // A matching piece is kept only in part.
+    LogScanner first(m, "big");
+    first.feed("needle in the haystack " + std::string(2 * LogScanner::k_max_line_bytes, 'b'));
+    first.finish();
+    REQUIRE(first.diagnoses().size() == 1);
+    CHECK(first.diagnoses()[0].text.size() == 4096);
+}
+
+TEST_CASE("a long line gives the same pieces however it is fed", "[matcher]") {
+    Catalogue c = catalogue_of({{"x/needle", "needle in the haystack"}, {"x/tail", "tail end"}});
+    Matcher m(c);
+    // The first needle straddles the boundary of the first piece: no piece holds it whole.
+    std::string log = std::string(LogScanner::k_max_line_bytes - 6, 'a') +
+                      "needle in the haystack" + std::string(LogScanner::k_max_line_bytes, 'c') +
+                      "needle in the haystack, tail end\nnext line\x1b[1m tail\x1b[0m end\n";
+    auto run = [&](std::size_t chunk) {
+        LogScanner s(m, "big");
+        for (std::size_t i = 0; i < log.size(); i += chunk) {
+            s.feed(std::string_view(log).substr(i, chunk));
+        }
+        s.finish();
+        std::vector<std::tuple<std::string, std::size_t, std::size_t>> out;
+        for (const auto& d : s.diagnoses()) {
+            out.emplace_back(d.record->id, d.line, d.count);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    auto whole = run(log.size());
+    CHECK(whole == std::vector<std::tuple<std::string, std::size_t, std::size_t>>{
+                       {"x/needle", 1, 1}, {"x/tail", 1, 2}});
+    for (std::size_t chunk : {1000u, 65536u, 1u << 20, 3u << 19}) {
+        CAPTURE(chunk);
+        CHECK(run(chunk) == whole);
+    }
 }
 
 TEST_CASE("a message with no regex match gets similar records", "[matcher][similar]") {
@@ -259,6 +298,30 @@ void check_against_brute_force(const CatalogueLoad& load, const std::vector<std:
         }
     }
     CHECK(matched_lines > 0);
+
+    // The same lines as one log through the scanner, whose block scan skips
+    // lines without reading them through match_line: same first line and
+    // count per record as every regex on every cleaned line.
+    std::map<std::size_t, std::pair<std::size_t, std::size_t>> expected;  // record -> line, count
+    std::string log;
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        log += lines[n];
+        log += '\n';
+        clean_line(lines[n], cleaned);
+        for (std::size_t r : brute_force(res, cleaned)) {
+            auto [it, fresh] = expected.emplace(r, std::make_pair(n + 1, 1));
+            it->second.second += fresh ? 0 : 1;
+        }
+    }
+    for (std::size_t chunk : {std::size_t{0}, std::size_t{4096}, std::size_t{100}}) {
+        std::map<std::size_t, std::pair<std::size_t, std::size_t>> found;
+        for (const auto& d : scan(m, log, chunk)) {
+            found[static_cast<std::size_t>(d.record - load.catalogue.records().data())] = {d.line,
+                                                                                           d.count};
+        }
+        CAPTURE(chunk);
+        CHECK(found == expected);
+    }
 }
 
 std::vector<std::string> lines_of(const std::filesystem::path& dir, std::size_t max_per_file) {
@@ -315,6 +378,69 @@ TEST_CASE("the literal prefilter never loses or adds a match (public catalogue)"
     auto healthy = lines_of(std::filesystem::path(ERRLENS_SOURCE_DIR) / "tests/healthy", 20);
     lines.insert(lines.end(), healthy.begin(), healthy.end());
     check_against_brute_force(load, lines);
+}
+
+TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Unicode folds",
+          "[matcher][prefilter]") {
+    CatalogueLoad load;
+    for (auto [id, re] : std::vector<std::pair<std::string, std::string>>{
+             {"t/and", "token.*limit.*exceeded"},
+             {"t/dnf", "(nat.*gateway.*idle|connection.*drop.*nat|350 seconds)"},
+             {"t/pure", "ECONNRESET|socket hang up"},
+             {"t/cyrillic", "(за здоровье|Russian.*toast)"},
+             {"t/vietnamese", "(Tết|lunar.*festival)"},
+             {"t/kelvin", "kill -s kernel"},
+             {"t/short", "(6.4|june 4.*1989)"},
+             {"t/two", "W/|etag mismatch"},
+             {"t/anchored", "^fatal: repository '.*' not found$"}}) {
+        Record r;
+        r.id = id;
+        r.signature = id;
+        r.regex = re;
+        load.catalogue.add(std::move(r));
+    }
+    std::vector<std::string> lines = {
+        "TOKEN LIMIT EXCEEDED for model",
+        "limit exceeded",  // only some literals of the term
+        "the token budget was exceeded",
+        "NAT gateway closed the idle connection",
+        "connection drop at the NAT",
+        "Connection dropped (nat)",
+        "dropped after 350 seconds",
+        "read ECONNRESET",
+        "Error: socket hang up",
+        "SOCKET HANG UP",
+        "ЗА ЗДОРОВЬЕ!",
+        "За здоровье",
+        "russian toast",
+        "TẾT holiday",
+        "tet",
+        "KILL -S \xE2\x84\xAA"
+        "ERNEL",                  // KELVIN SIGN folds to k
+        "kill -\xC5\xBF kernel",  // LONG S folds to s
+        "released 2026-11-22T16:42:10Z version 6.4.1",
+        "W/\"etag\" weak",
+        "fatal: repository 'https://example.com/x.git' not found",
+        "  fatal: repository 'x' not found",
+        "\x1b[31mtoken\x1b[0m limit \x1b[1mexc\x1b[0meeded",
+        "econn\rreset",
+        "\x1b]0;ECONN\x07RESET",
+        "nothing to see",
+    };
+    check_against_brute_force(load, lines);
+    Matcher m(load.catalogue);
+    // Only `6.4|...` has a term without a literal of 2+ bytes: it runs on every line.
+    CHECK(m.unfiltered_records().size() == 1);
+
+    // Without it the scanner skips lines by literals alone (the block scan).
+    CatalogueLoad filtered;
+    for (const auto& r : load.catalogue.records()) {
+        if (r.id != "t/short") {
+            filtered.catalogue.add(r);
+        }
+    }
+    REQUIRE(Matcher(filtered.catalogue).unfiltered_records().empty());
+    check_against_brute_force(filtered, lines);
 }
 
 TEST_CASE("required literals: conservative on the RE2 syntax it reads", "[matcher][prefilter]") {
