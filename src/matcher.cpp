@@ -1183,7 +1183,23 @@ void LogScanner::scan_line(std::string_view raw) {
     }
 }
 
-std::vector<Diagnosis> LogScanner::diagnoses() const {
+void LogScanner::append(const LogScanner& next) {
+    for (std::size_t r : next.order_) {
+        const Seen& theirs = next.seen_[r];
+        Seen& mine = seen_[r];
+        if (mine.count == 0) {
+            mine = theirs;
+            mine.line += line_number_;
+            order_.push_back(r);
+        } else {
+            mine.count += theirs.count;
+        }
+        mine.last_line = theirs.last_line + line_number_;
+    }
+    line_number_ += next.line_number_;
+}
+
+std::vector<Diagnosis> LogScanner::diagnoses_as_found() const {
     std::vector<Diagnosis> out;
     const auto& records = matcher_.catalogue().records();
     for (std::size_t r : order_) {
@@ -1191,6 +1207,11 @@ std::vector<Diagnosis> LogScanner::diagnoses() const {
         out.push_back({&records[r], MatchKind::regex, regex_score(matcher_, r, s.exact), source_,
                        s.line, s.text, s.count});
     }
+    return out;
+}
+
+std::vector<Diagnosis> LogScanner::diagnoses() const {
+    std::vector<Diagnosis> out = diagnoses_as_found();
     rank(out);
     return out;
 }

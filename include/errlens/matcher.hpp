@@ -111,8 +111,14 @@ class LogScanner {
     void feed(std::string_view bytes);
     /// Scans a last line without a newline. Call once, after the last feed.
     void finish();
+    /// Takes in the scan of the text that directly follows this one (same
+    /// source, this scan ended at a line end): its lines come after these,
+    /// first lines and counts combine as if one scanner had read both.
+    void append(const LogScanner& next);
     /// Diagnoses ranked best first.
     std::vector<Diagnosis> diagnoses() const;
+    /// Diagnoses in the order their records were first found.
+    std::vector<Diagnosis> diagnoses_as_found() const;
     std::size_t lines() const { return line_number_; }
 
   private:
@@ -140,6 +146,23 @@ class LogScanner {
     std::vector<std::size_t> order_;
     std::function<void(const Diagnosis&)> on_first_match_;
 };
+
+/// What scanning one log file gave.
+struct FileScan {
+    std::string source;                ///< the name as given (`-`: standard input)
+    std::vector<Diagnosis> diagnoses;  ///< ranked best first
+    std::size_t lines = 0;
+    std::string error;  ///< why the file could not be read (whole), empty when it was
+};
+
+/// Scans log files (`-` is standard input), one FileScan each, in order.
+/// With `jobs` > 1, files are scanned at once and a large regular file is cut
+/// at line ends into pieces scanned at once; the result is exactly what one
+/// thread gives. `on_first_match` is called once per record and file: as it
+/// is found with one job, after the file's last piece (in the order found) with more.
+std::vector<FileScan> scan_files(const Matcher& matcher, const std::vector<std::string>& files,
+                                 unsigned jobs,
+                                 const std::function<void(const Diagnosis&)>& on_first_match = {});
 
 /// Diagnoses a message given on the command line: regex matches on any of its
 /// lines, or, when none matches, the closest records by similarity (at most `max_similar`).

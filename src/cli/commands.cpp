@@ -14,9 +14,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "errlens/catalogue.hpp"
 #include "errlens/loaders.hpp"
@@ -50,6 +52,7 @@ struct DiagnoseOptions {
 };
 struct ScanOptions {
     std::vector<std::string> files;
+    unsigned jobs = 1;
 };
 struct ShowOptions {
     std::vector<std::string> ids;
@@ -147,7 +150,8 @@ LoadedCatalogue load(const CommonOptions& o) {
             ++warnings;
         }
     }
-    warnings += c.matcher->problems().size();
+    // Regexes compile on first use: the ones RE2 rejects are reported after
+    // the run that met them (report_regex_problems), and all by `validate`.
     print_problems(errors, 10);
     if (!errors.empty()) {
         std::cerr << "errlens: " << c.load.counts.records_rejected
@@ -173,6 +177,22 @@ LoadedCatalogue load(const CommonOptions& o) {
         c.input_error = true;
     }
     return c;
+}
+
+/// Records whose regex RE2 rejected, among those the run needed: a warning
+/// line; `errlens validate` lists them all.
+void report_regex_problems(const CommonOptions& o, const Matcher& matcher) {
+    auto problems = matcher.problems_met();
+    if (problems.empty()) {
+        return;
+    }
+    std::cerr << "errlens: " << problems.size()
+              << " record(s) have a regex RE2 cannot compile, found by id and similarity only";
+    std::cerr << " (see them with: errlens validate";
+    for (const auto& p : o.catalogs) {
+        std::cerr << ' ' << p;
+    }
+    std::cerr << ")\n";
 }
 
 /// The exit status for what was found: --fail-on decides what counts.
@@ -230,40 +250,6 @@ int emit(const CommonOptions& o, std::vector<Diagnosis> diagnoses, bool already_
     return status;
 }
 
-/// Reads a file (or stdin for "-") through a LogScanner in bounded chunks.
-bool scan_stream(const std::string& name, LogScanner& scanner, std::string& error) {
-    std::FILE* f = name == "-" ? stdin : std::fopen(name.c_str(), "rb");
-    if (f == nullptr) {
-        error = std::strerror(errno);
-        return false;
-    }
-    if (name != "-" && std::filesystem::is_directory(name)) {
-        std::fclose(f);
-        error = "is a directory";
-        return false;
-    }
-    std::vector<char> buffer(1 << 20);
-    bool ok = true;
-    while (true) {
-        std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
-        if (n > 0) {
-            scanner.feed(std::string_view(buffer.data(), n));
-        }
-        if (n < buffer.size()) {
-            if (std::ferror(f)) {
-                error = std::strerror(errno);
-                ok = false;
-            }
-            break;
-        }
-    }
-    scanner.finish();
-    if (f != stdin) {
-        std::fclose(f);
-    }
-    return ok;
-}
-
 int merge_exit(int result, bool error) {
     return error ? k_exit_error : result;
 }
@@ -279,7 +265,9 @@ int run_diagnose(const CommonOptions& o, const DiagnoseOptions& d) {
     for (const auto& part : d.message) {
         message += (message.empty() ? "" : " ") + part;
     }
-    return merge_exit(emit(o, diagnose_message(*c.matcher, message)), c.input_error);
+    auto found = diagnose_message(*c.matcher, message);
+    report_regex_problems(o, *c.matcher);
+    return merge_exit(emit(o, std::move(found)), c.input_error);
 }
 
 int run_scan(const CommonOptions& o, const ScanOptions& s) {
@@ -292,27 +280,28 @@ int run_scan(const CommonOptions& o, const ScanOptions& s) {
     bool error = c.input_error;
     JsonLinesRenderer streamer(render_options(o));
     bool stream = o.format == OutputFormat::jsonl && o.max == 0;
-    for (const auto& file : files) {
-        LogScanner scanner(*c.matcher, file);
-        if (stream) {
-            scanner.on_first_match([&](const Diagnosis& d) {
-                std::cout << streamer.render_one(d);
-                std::cout.flush();
-            });
-        }
-        std::string why;
-        if (!scan_stream(file, scanner, why)) {
-            std::cerr << "errlens: " << (file == "-" ? "(standard input)" : file)
-                      << ": cannot read: " << why << "\n";
+    std::function<void(const Diagnosis&)> on_found;
+    if (stream) {
+        on_found = [&](const Diagnosis& d) {
+            std::cout << streamer.render_one(d);
+            std::cout.flush();
+        };
+    }
+    unsigned jobs = s.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : s.jobs;
+    for (auto& scanned : scan_files(*c.matcher, files, jobs, on_found)) {
+        if (!scanned.error.empty()) {
+            std::cerr << "errlens: "
+                      << (scanned.source == "-" ? "(standard input)" : scanned.source)
+                      << ": cannot read: " << scanned.error << "\n";
             error = true;
         }
-        auto found = scanner.diagnoses();
-        all.insert(all.end(), std::make_move_iterator(found.begin()),
-                   std::make_move_iterator(found.end()));
+        all.insert(all.end(), std::make_move_iterator(scanned.diagnoses.begin()),
+                   std::make_move_iterator(scanned.diagnoses.end()));
     }
     if (files.size() > 1) {
         rank(all);
     }
+    report_regex_problems(o, *c.matcher);
     return merge_exit(emit(o, std::move(all), stream), error);
 }
 
@@ -592,6 +581,14 @@ Exit status: 0 no known error found, 1 at least one diagnosis, 2 usage or input 
     ScanOptions scan;
     auto* scan_cmd = app.add_subcommand("scan", "Scan log files (- or nothing: standard input)");
     scan_cmd->add_option("files", scan.files, "Log files")->type_name("FILE");
+    scan_cmd
+        ->add_option("-j,--jobs", scan.jobs,
+                     "Threads: several files at once, and a file of 8 MB or more in pieces cut "
+                     "at line ends (0: one per core). The report is the one a single thread "
+                     "gives; with more than one, --format jsonl prints each file's diagnoses "
+                     "when the file is done instead of as they are found")
+        ->type_name("N")
+        ->default_str("1");
 
     ShowOptions show;
     auto* show_cmd = app.add_subcommand("show", "Explain records by id");
