@@ -2,12 +2,17 @@
 #include "errlens/catalogue.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
 #include "errlens/loaders.hpp"
+#include "errlens/snapshot.hpp"
 
 namespace errlens {
 
@@ -85,13 +90,26 @@ bool read_file(const fs::path& path, std::string& out, std::string& error) {
         error = ec.message();
         return false;
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
+    out.clear();
+    // One read of the file's size when it has one (a warm cached load reads
+    // every catalogue file, so this matters). Not std::ios::ate: libstdc++
+    // then fails to open a pipe (`--catalog <(...)`), which is read to its end below.
+    std::streamoff size = in.seekg(0, std::ios::end) ? std::streamoff(in.tellg()) : -1;
+    in.clear();
+    if (size > 0 && in.seekg(0)) {
+        out.resize(static_cast<std::size_t>(size));
+        in.read(out.data(), size);
+        out.resize(static_cast<std::size_t>(in.gcount()));
+        in.clear();
+    }
+    // A pipe, or a file that grew while being read: take whatever follows.
+    std::ostringstream rest;
+    rest << in.rdbuf();
     if (in.bad()) {
         error = "read error";
         return false;
     }
-    out = std::move(buffer).str();
+    out += std::move(rest).str();
     return true;
 }
 
@@ -106,11 +124,11 @@ bool is_hidden(const fs::path& p) {
     return !name.empty() && name[0] == '.';
 }
 
-}  // namespace
-
-void add_source(CatalogueLoad& load, std::string_view name, std::string_view text, int group) {
+/// Adds what one source file loaded to `load`. Every way a file's records
+/// arrive (parsed now, from the embedded snapshot, from the cache) goes
+/// through here, so counts, problems and override warnings are the same.
+void add_loaded(CatalogueLoad& load, LoadResult result, int group) {
     ++load.counts.files;
-    LoadResult result = load_records(name, text);
     load.counts.records_seen += result.records_seen;
     load.counts.records_loaded += result.records.size();
     load.counts.records_rejected += result.records_seen - result.records.size();
@@ -137,58 +155,202 @@ void add_source(CatalogueLoad& load, std::string_view name, std::string_view tex
     }
 }
 
+/// True when `files` are, in order, the files named in `names`.
+template <typename Names, typename NameOf>
+bool same_names(const std::vector<LoadedFile>& files, const Names& names, NameOf name_of) {
+    if (files.size() != std::size(names)) {
+        return false;
+    }
+    std::size_t i = 0;
+    for (const auto& n : names) {
+        if (files[i++].name != name_of(n)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void add_builtin(CatalogueLoad& load) {
+    std::vector<LoadedFile> files;
+    std::string error;
+    // The snapshot is written with the embedded files in the same build; the
+    // names are checked anyway so that a mismatch falls back to parsing.
+    if (!builtin_snapshot().empty() && read_snapshot(builtin_snapshot(), files, error) &&
+        same_names(files, builtin_files(), [](const EmbeddedFile& f) { return f.name; })) {
+        for (auto& file : files) {
+            add_loaded(load, std::move(file.result), 0);
+        }
+        return;
+    }
+    for (const auto& file : builtin_files()) {
+        add_source(load, file.name, file.text, 0);
+    }
+}
+
+/// A file of a user path: its bytes, or why they could not be read.
+struct UserFile {
+    std::string name;
+    std::string text;
+    std::optional<std::string> read_error;
+};
+
+/// The cache key of a path's files: what the loaders make of them depends on
+/// their names and bytes, the loader code and the snapshot layout, so all
+/// four are hashed.
+std::uint64_t cache_key(const std::vector<UserFile>& files) {
+    std::string build;
+    for (std::uint64_t v : {std::uint64_t{k_snapshot_format_version}, loader_build_id()}) {
+        for (int i = 0; i < 8; ++i) {
+            build.push_back(static_cast<char>(v >> (8 * i)));
+        }
+    }
+    std::uint64_t h = hash_bytes(build);
+    for (const auto& f : files) {
+        if (!f.read_error) {
+            // Each call mixes in its length, so name/text boundaries cannot shift.
+            h = hash_bytes(f.name, h);
+            h = hash_bytes(f.text, h);
+        }
+    }
+    return h;
+}
+
+fs::path cache_path(const std::string& cache_dir, std::uint64_t key) {
+    char name[40];
+    std::snprintf(name, sizeof name, "catalogue-%016llx.bin", static_cast<unsigned long long>(key));
+    return fs::path(cache_dir) / name;
+}
+
+/// Writes the cache file by renaming a complete temporary file into place,
+/// so another run never reads half a file. Failures are ignored: it is only
+/// a cache, and a corrupt one would be rejected by its checksum anyway.
+void write_cache(const fs::path& path, std::string_view bytes) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+        return;
+    }
+    // Unique enough between runs writing at once; a clash costs a rewrite.
+    fs::path temp = path;
+    temp += ".tmp" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
+            "-" + std::to_string(reinterpret_cast<std::uintptr_t>(&bytes) & 0xffffff);
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.close();
+        if (!out) {
+            fs::remove(temp, ec);
+            return;
+        }
+    }
+    fs::rename(temp, path, ec);
+    if (ec) {
+        fs::remove(temp, ec);
+    }
+}
+
+/// What the loaders make of the readable `files`, from the cache when it
+/// holds them, else parsed (and then cached).
+std::vector<LoadedFile> load_user_files(const std::vector<UserFile>& files,
+                                        const std::string& cache_dir) {
+    std::vector<const UserFile*> readable;
+    for (const auto& f : files) {
+        if (!f.read_error) {
+            readable.push_back(&f);
+        }
+    }
+    std::vector<LoadedFile> loaded;
+    if (readable.empty()) {
+        return loaded;
+    }
+    fs::path cache;
+    if (!cache_dir.empty()) {
+        cache = cache_path(cache_dir, cache_key(files));
+        std::string bytes;
+        std::string error;
+        if (read_file(cache, bytes, error) && read_snapshot(bytes, loaded, error) &&
+            same_names(loaded, readable, [](const UserFile* f) { return f->name; })) {
+            return loaded;
+        }
+        loaded.clear();
+    }
+    loaded.reserve(readable.size());
+    for (const UserFile* f : readable) {
+        loaded.push_back({f->name, load_records(f->name, f->text)});
+    }
+    if (!cache.empty()) {
+        write_cache(cache, write_snapshot(loaded));
+    }
+    return loaded;
+}
+
+/// The files a path names: a directory walked (see load_catalogue), or the path itself.
+std::vector<fs::path> files_of(const std::string& path_text, CatalogueLoad& load) {
+    fs::path path(path_text);
+    std::error_code ec;
+    std::vector<fs::path> files;
+    if (!fs::is_directory(path, ec)) {
+        files.push_back(path);
+        return files;
+    }
+    fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        if (is_hidden(it->path())) {
+            if (it->is_directory()) {
+                it.disable_recursion_pending();
+            }
+            continue;
+        }
+        auto ext = it->path().extension().string();
+        if (it->is_regular_file() && (ext == ".json" || ext == ".txt") && !is_schema(it->path())) {
+            files.push_back(it->path());
+        }
+    }
+    if (ec) {
+        ++load.counts.unreadable_files;
+        load.problems.push_back(
+            {Severity::error, path_text, 0, 0, "", "cannot read directory: " + ec.message(), {}});
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+void add_source(CatalogueLoad& load, std::string_view name, std::string_view text, int group) {
+    add_loaded(load, load_records(name, text), group);
+}
+
 CatalogueLoad load_catalogue(const CatalogueOptions& options) {
     CatalogueLoad load;
     if (options.builtin) {
-        for (const auto& file : builtin_files()) {
-            add_source(load, file.name, file.text, 0);
-        }
+        add_builtin(load);
     }
     int group = 0;
     for (const auto& path_text : options.paths) {
         ++group;
-        fs::path path(path_text);
-        std::error_code ec;
-        std::vector<fs::path> files;
-        if (fs::is_directory(path, ec)) {
-            fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end;
-            for (; !ec && it != end; it.increment(ec)) {
-                if (is_hidden(it->path())) {
-                    if (it->is_directory()) {
-                        it.disable_recursion_pending();
-                    }
-                    continue;
-                }
-                auto ext = it->path().extension().string();
-                if (it->is_regular_file() && (ext == ".json" || ext == ".txt") &&
-                    !is_schema(it->path())) {
-                    files.push_back(it->path());
-                }
-            }
-            if (ec) {
-                ++load.counts.unreadable_files;
-                load.problems.push_back({Severity::error,
-                                         path_text,
-                                         0,
-                                         0,
-                                         "",
-                                         "cannot read directory: " + ec.message(),
-                                         {}});
-            }
-            std::sort(files.begin(), files.end());
-        } else {
-            files.push_back(path);
-        }
-        for (const auto& file : files) {
-            std::string text;
+        // All of a path's files are read first: the cache key needs their bytes.
+        std::vector<UserFile> files;
+        for (const auto& file : files_of(path_text, load)) {
+            UserFile f{file.string(), {}, {}};
             std::string error;
-            if (!read_file(file, text, error)) {
+            if (!read_file(file, f.text, error)) {
+                f.read_error = std::move(error);
+            }
+            files.push_back(std::move(f));
+        }
+        std::vector<LoadedFile> loaded = load_user_files(files, options.cache_dir);
+        // In file order, as if each were read and loaded in turn.
+        auto next = loaded.begin();
+        for (const auto& f : files) {
+            if (f.read_error) {
                 ++load.counts.unreadable_files;
                 load.problems.push_back(
-                    {Severity::error, file.string(), 0, 0, "", "cannot read: " + error, {}});
+                    {Severity::error, f.name, 0, 0, "", "cannot read: " + *f.read_error, {}});
                 continue;
             }
-            add_source(load, file.string(), text, group);
+            add_loaded(load, std::move(next->result), group);
+            ++next;
         }
     }
     return load;

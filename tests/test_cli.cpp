@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 #include <cstdio>
+#include <cstdlib>
 
 #include "test_support.hpp"
 
@@ -23,8 +24,18 @@ std::string quote(const std::string& s) {
     return q + "'";
 }
 
+/// Where the runs below keep their --catalog cache, never the user's own.
+std::filesystem::path test_cache_dir() {
+    return std::filesystem::temp_directory_path() / "errlens-cli-test-cache";
+}
+
 /// Runs `errlens <args>` through sh with a clean locale; `prefix` may set env or pipe input.
 Run run(const std::string& args, const std::string& prefix = "") {
+    // Set in this process so that every errlens started below inherits it,
+    // also behind a pipe (where `prefix` ends with `|` and env applies to its command).
+    static const bool cache_set =
+        setenv("ERRLENS_CACHE_DIR", test_cache_dir().string().c_str(), 1) == 0;
+    REQUIRE(cache_set);
     auto err_path = std::filesystem::temp_directory_path() / "errlens-cli-test.err";
     std::string cmd = "env -u LC_ALL -u LC_MESSAGES -u LANG -u NO_COLOR -u COLUMNS " + prefix +
                       " " + quote(ERRLENS_BINARY) + " " + args + " 2>" + quote(err_path.string());
@@ -192,4 +203,33 @@ TEST_CASE("cli: jsonl streams one object per diagnosis", "[cli][ci]") {
     CHECK(objects[0]["line"] == 1);
     CHECK(objects[1]["id"] == "git/not-a-git-repository");
     CHECK(objects[1]["line"] == 3);
+}
+
+TEST_CASE("cli: --catalog is cached in ERRLENS_CACHE_DIR - --no-cache parses and writes nothing",
+          "[cli]") {
+    namespace fs = std::filesystem;
+    auto cache = fs::temp_directory_path() / "errlens-cli-test-own-cache";
+    fs::remove_all(cache);
+    std::string message = " 'fatal: not a git repository (or any of the parent directories): .git'";
+    std::string env = "ERRLENS_CACHE_DIR=" + quote(cache.string());
+    Run nocache = run("--no-cache " + fixtures_args() + message, env);
+    CHECK(nocache.code == 1);
+    CHECK(!fs::exists(cache));
+    Run cold = run(fixtures_args() + message, env);
+    REQUIRE(fs::exists(cache));
+    std::size_t files = 0;
+    for (const auto& e : fs::directory_iterator(cache)) {
+        CHECK(e.path().filename().string().starts_with("catalogue-"));
+        ++files;
+    }
+    CHECK(files == 1);
+    Run warm = run(fixtures_args() + message, env);
+    CHECK(cold.out == nocache.out);
+    CHECK(warm.out == nocache.out);
+    CHECK(warm.code == 1);
+    CHECK(warm.err == nocache.err);
+    Run help = run("--help", env);
+    CHECK(contains(help.out, "--no-cache"));
+    CHECK(contains(help.out, cache.string()));
+    fs::remove_all(cache);
 }

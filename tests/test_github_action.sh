@@ -29,7 +29,7 @@ run_action() {  # run_action NAME [VAR=VALUE...]: runs the step, keeps stdout, s
   : >"$work/$name.summary"
   : >"$work/$name.output"
   mkdir -p "$work/$name.tmp"
-  env -i PATH="$PATH" HOME="$HOME" \
+  env -i PATH="$PATH" HOME="$HOME" ERRLENS_CACHE_DIR="$work/cache" \
     GITHUB_ACTIONS=true CI=true GITHUB_WORKSPACE="$work/workspace" \
     GITHUB_STEP_SUMMARY="$work/$name.summary" GITHUB_OUTPUT="$work/$name.output" \
     GITHUB_ACTION_PATH="$src/integrations/github" RUNNER_TEMP="$work/$name.tmp" RUNNER_OS=Linux \

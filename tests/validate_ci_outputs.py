@@ -11,15 +11,23 @@ across runs and distinct within a report.
 usage: validate_ci_outputs.py ERRLENS_BINARY SOURCE_DIR
 """
 import json
+import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 
 
+# The --catalog cache goes to a temporary directory, not the user's ~/.cache.
+CACHE_DIR = tempfile.mkdtemp(prefix="errlens-ci-outputs-cache-")
+
+
 def run(binary, args):
-    proc = subprocess.run([binary, *args], capture_output=True, text=True)
+    env = dict(os.environ, ERRLENS_CACHE_DIR=CACHE_DIR)
+    proc = subprocess.run([binary, *args], capture_output=True, text=True, env=env)
     if proc.returncode not in (0, 1):
         sys.exit(f"errlens {' '.join(args)} exited {proc.returncode}: {proc.stderr}")
     return json.loads(proc.stdout)
@@ -71,4 +79,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+    finally:
+        shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    sys.exit(status)

@@ -23,6 +23,11 @@ struct EmbeddedFile {
 /// The data/ files compiled into this build, sorted by name.
 std::span<const EmbeddedFile> builtin_files();
 
+/// What the loaders made of builtin_files(), as a snapshot (snapshot.hpp)
+/// written at build time, so a run does not parse JSON. Empty in the build
+/// tool that writes it.
+std::string_view builtin_snapshot();
+
 class Catalogue {
   public:
     /// Adds a record; one with the same id is replaced. Returns the replaced record's
@@ -47,6 +52,10 @@ class Catalogue {
 struct CatalogueOptions {
     bool builtin = true;             ///< start from the embedded records
     std::vector<std::string> paths;  ///< files or directories, in order; later ones override
+    /// Where what was loaded from each of `paths` is kept as a snapshot named by
+    /// a hash of its files' names and bytes, and reused while they are unchanged.
+    /// Empty: no cache.
+    std::string cache_dir = {};
 };
 
 /// Counts that add up: every record seen is loaded or rejected with a reason.
@@ -71,6 +80,9 @@ struct CatalogueLoad {
 /// Reads the embedded records and every path (a directory is walked for `.json`
 /// and `.txt` files, sorted, hidden entries and `*.schema.json` skipped; a file
 /// named directly is read whatever its extension), loading each text with load_records.
+/// The embedded records come from builtin_snapshot(), and a path's from its
+/// cache file when `cache_dir` holds one for the same bytes: the result is the
+/// same as parsing every file. Writing the cache may fail silently.
 CatalogueLoad load_catalogue(const CatalogueOptions& options);
 
 /// Adds the records of one text to `load`, as load_catalogue does for each file.

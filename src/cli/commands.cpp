@@ -38,6 +38,7 @@ enum class FailOn { regex, similar, never };
 struct CommonOptions {
     std::vector<std::string> catalogs;
     bool no_builtin = false;
+    bool no_cache = false;
     LangMode lang = LangMode::automatic;
     OutputFormat format = OutputFormat::text;
     ColorMode color = ColorMode::automatic;
@@ -129,6 +130,37 @@ void print_problems(const std::vector<Problem>& problems, std::size_t max_shown)
     }
 }
 
+/// Where parsed --catalog files are kept between runs: $ERRLENS_CACHE_DIR, else
+/// $XDG_CACHE_HOME/errlens, else $HOME/.cache/errlens; empty (no cache) when none is set.
+std::string cache_dir() {
+    auto env = [](const char* name) {
+        const char* v = std::getenv(name);
+        return v == nullptr ? std::string() : std::string(v);
+    };
+    if (std::string dir = env("ERRLENS_CACHE_DIR"); !dir.empty()) {
+        return dir;
+    }
+    // The XDG spec says a relative XDG_CACHE_HOME is invalid and to be ignored.
+    if (std::string xdg = env("XDG_CACHE_HOME"); !xdg.empty() && xdg.front() == '/') {
+        return xdg + "/errlens";
+    }
+    if (std::string home = env("HOME"); !home.empty()) {
+        return home + "/.cache/errlens";
+    }
+    return {};
+}
+
+CatalogueOptions catalogue_options(const CommonOptions& o, bool builtin,
+                                   const std::vector<std::string>& paths) {
+    CatalogueOptions options;
+    options.builtin = builtin;
+    options.paths = paths;
+    if (!o.no_cache) {
+        options.cache_dir = cache_dir();
+    }
+    return options;
+}
+
 struct LoadedCatalogue {
     CatalogueLoad load;
     std::unique_ptr<Matcher> matcher;
@@ -139,7 +171,7 @@ struct LoadedCatalogue {
 /// errors one by one, warnings as a count with where to see them.
 LoadedCatalogue load(const CommonOptions& o) {
     LoadedCatalogue c;
-    c.load = load_catalogue({!o.no_builtin, o.catalogs});
+    c.load = load_catalogue(catalogue_options(o, !o.no_builtin, o.catalogs));
     c.matcher = std::make_unique<Matcher>(c.load.catalogue);
     std::vector<Problem> errors;
     std::size_t warnings = 0;
@@ -448,7 +480,8 @@ int run_export(const CommonOptions& o, const ExportOptions& e) {
 }
 
 int run_validate(const CommonOptions& o, const ValidateOptions& v) {
-    CatalogueLoad load = load_catalogue({v.paths.empty() && !o.no_builtin, v.paths});
+    CatalogueLoad load =
+        load_catalogue(catalogue_options(o, v.paths.empty() && !o.no_builtin, v.paths));
     Matcher matcher(load.catalogue);
     std::vector<Problem> problems = load.problems;
     auto more = validate_records(matcher);
@@ -501,6 +534,13 @@ void add_common(CLI::App& app, CommonOptions& o) {
         ->type_name("PATH")
         ->allow_extra_args(false);
     app.add_flag("--no-builtin", o.no_builtin, "Do not load the catalogue built into errlens");
+    std::string dir = cache_dir();
+    app.add_flag("--no-cache", o.no_cache,
+                 "Parse --catalog files every run instead of reusing the parsed copy in the cache "
+                 "dir, kept per path and renewed when a file changes (here: " +
+                     (dir.empty() ? std::string("none") : dir) +
+                     "; $ERRLENS_CACHE_DIR, else $XDG_CACHE_HOME/errlens, else "
+                     "~/.cache/errlens)");
     add_choice<LangMode>(
         app, "--lang", o.lang,
         {{"auto", LangMode::automatic}, {"en", LangMode::en}, {"zh", LangMode::zh}},

@@ -1,0 +1,611 @@
+// The snapshot layout, little-endian whatever the host:
+//
+//   header   "errlsnap" (8 bytes), format version (u32), payload size (u64),
+//            XXH64 of the payload seeded with the version (u64)
+//   payload  file count, then per file: name, records_seen, records, problems
+//
+// Counts and sizes are LEB128 varints; ints are zigzag varints; a string is
+// its byte length then its bytes; std::optional<std::string> is length + 1
+// (0: absent); std::optional<double> and <long long> are a presence byte then
+// the value (a double as its 8 IEEE bytes, so it round-trips bit for bit).
+// Fields follow the declaration order of the structs in record.hpp and
+// problem.hpp.
+#include "errlens/snapshot.hpp"
+
+#include <bit>
+#include <cstring>
+#include <limits>
+
+namespace errlens {
+
+// Adding a field to one of these structs changes its size, which stops the
+// build here: write and read the field below, bump k_snapshot_format_version,
+// fill it in the all-fields test (tests/test_snapshot.cpp), then update the
+// size. Checked where the sizes are known (64-bit libstdc++, new string ABI).
+#if defined(__GLIBCXX__) && defined(__LP64__) && _GLIBCXX_USE_CXX11_ABI
+static_assert(sizeof(VersionNote) == 6 * 40, "VersionNote changed: update the snapshot");
+static_assert(sizeof(Workaround) == 168, "Workaround changed: update the snapshot");
+static_assert(sizeof(DeadEnd) == 232, "DeadEnd changed: update the snapshot");
+static_assert(sizeof(RelatedError) == 112, "RelatedError changed: update the snapshot");
+static_assert(sizeof(TransitionGraph) == 72, "TransitionGraph changed: update the snapshot");
+static_assert(sizeof(Record) == 1160, "Record changed: update the snapshot");
+static_assert(sizeof(Problem) == 144, "Problem changed: update the snapshot");
+static_assert(sizeof(LoadResult) == 56, "LoadResult changed: update the snapshot");
+#endif
+
+namespace {
+
+constexpr char k_magic[8] = {'e', 'r', 'r', 'l', 's', 'n', 'a', 'p'};
+constexpr std::size_t k_header_size = 8 + 4 + 8 + 8;
+
+// ---- XXH64 ------------------------------------------------------------------
+
+constexpr std::uint64_t k_prime1 = 0x9E3779B185EBCA87ULL;
+constexpr std::uint64_t k_prime2 = 0xC2B2AE3D27D4EB4FULL;
+constexpr std::uint64_t k_prime3 = 0x165667B19E3779F9ULL;
+constexpr std::uint64_t k_prime4 = 0x85EBCA77C2B2AE63ULL;
+constexpr std::uint64_t k_prime5 = 0x27D4EB2F165667C5ULL;
+
+std::uint64_t load_le64(const unsigned char* p) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, 8);
+    if constexpr (std::endian::native == std::endian::big) {
+        v = __builtin_bswap64(v);
+    }
+    return v;
+}
+
+std::uint32_t load_le32(const unsigned char* p) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, p, 4);
+    if constexpr (std::endian::native == std::endian::big) {
+        v = __builtin_bswap32(v);
+    }
+    return v;
+}
+
+std::uint64_t xxh_round(std::uint64_t acc, std::uint64_t input) {
+    acc += input * k_prime2;
+    acc = std::rotl(acc, 31);
+    return acc * k_prime1;
+}
+
+std::uint64_t xxh_merge(std::uint64_t acc, std::uint64_t lane) {
+    acc ^= xxh_round(0, lane);
+    return acc * k_prime1 + k_prime4;
+}
+
+}  // namespace
+
+std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const unsigned char* end = p + bytes.size();
+    std::uint64_t h = 0;
+    if (bytes.size() >= 32) {
+        std::uint64_t v1 = seed + k_prime1 + k_prime2;
+        std::uint64_t v2 = seed + k_prime2;
+        std::uint64_t v3 = seed;
+        std::uint64_t v4 = seed - k_prime1;
+        const unsigned char* limit = end - 32;
+        do {
+            v1 = xxh_round(v1, load_le64(p));
+            v2 = xxh_round(v2, load_le64(p + 8));
+            v3 = xxh_round(v3, load_le64(p + 16));
+            v4 = xxh_round(v4, load_le64(p + 24));
+            p += 32;
+        } while (p <= limit);
+        h = std::rotl(v1, 1) + std::rotl(v2, 7) + std::rotl(v3, 12) + std::rotl(v4, 18);
+        h = xxh_merge(h, v1);
+        h = xxh_merge(h, v2);
+        h = xxh_merge(h, v3);
+        h = xxh_merge(h, v4);
+    } else {
+        h = seed + k_prime5;
+    }
+    h += bytes.size();
+    for (; p + 8 <= end; p += 8) {
+        h ^= xxh_round(0, load_le64(p));
+        h = std::rotl(h, 27) * k_prime1 + k_prime4;
+    }
+    if (p + 4 <= end) {
+        h ^= static_cast<std::uint64_t>(load_le32(p)) * k_prime1;
+        h = std::rotl(h, 23) * k_prime2 + k_prime3;
+        p += 4;
+    }
+    for (; p < end; ++p) {
+        h ^= *p * k_prime5;
+        h = std::rotl(h, 11) * k_prime1;
+    }
+    h ^= h >> 33;
+    h *= k_prime2;
+    h ^= h >> 29;
+    h *= k_prime3;
+    h ^= h >> 32;
+    return h;
+}
+
+namespace {
+
+// ---- writing ----------------------------------------------------------------
+
+class SnapshotWriter {
+  public:
+    explicit SnapshotWriter(std::string& out) : out_(out) {}
+
+    void byte(std::uint8_t b) { out_.push_back(static_cast<char>(b)); }
+
+    void fixed(std::uint64_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i) {
+            byte(static_cast<std::uint8_t>(v >> (8 * i)));
+        }
+    }
+
+    void varint(std::uint64_t v) {
+        while (v >= 0x80) {
+            byte(static_cast<std::uint8_t>(v | 0x80));
+            v >>= 7;
+        }
+        byte(static_cast<std::uint8_t>(v));
+    }
+
+    void signed_varint(std::int64_t v) {
+        varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+    }
+
+    void text(std::string_view s) {
+        varint(s.size());
+        out_.append(s);
+    }
+
+    void text(const std::string& s) { text(std::string_view(s)); }
+
+    void text(const std::optional<std::string>& s) {
+        if (!s) {
+            varint(0);
+            return;
+        }
+        varint(s->size() + 1);
+        out_.append(*s);
+    }
+
+    void texts(const std::vector<std::string>& list) {
+        varint(list.size());
+        for (const auto& s : list) {
+            text(s);
+        }
+    }
+
+    void number(const std::optional<double>& d) {
+        byte(d ? 1 : 0);
+        if (d) {
+            fixed(std::bit_cast<std::uint64_t>(*d), 8);
+        }
+    }
+
+    void number(const std::optional<long long>& n) {
+        byte(n ? 1 : 0);
+        if (n) {
+            signed_varint(*n);
+        }
+    }
+
+    void related(const std::vector<RelatedError>& list) {
+        varint(list.size());
+        for (const auto& r : list) {
+            text(r.error_id);
+            number(r.probability);
+            text(r.condition);
+            text(r.distinction);
+        }
+    }
+
+    void record(const Record& r) {
+        text(r.id);
+        text(r.signature);
+        text(r.signature_zh);
+        text(r.regex);
+        text(r.domain);
+        text(r.category);
+        text(r.subcategory);
+        text(r.root_cause);
+        text(r.root_cause_type);
+        text(r.root_cause_zh);
+        varint(r.versions.size());
+        for (const auto& v : r.versions) {
+            text(v.version);
+            text(v.introduced);
+            text(v.deprecated);
+            text(v.removed);
+            text(v.behavior_change);
+            text(v.status);
+        }
+        text(r.os_specific_json);
+        varint(r.dead_ends.size());
+        for (const auto& d : r.dead_ends) {
+            text(d.action);
+            text(d.why_fails);
+            number(d.fail_rate);
+            text(d.condition);
+            texts(d.sources);
+            text(d.action_zh);
+            text(d.why_fails_zh);
+            text(d.condition_zh);
+        }
+        varint(r.workarounds.size());
+        for (const auto& w : r.workarounds) {
+            text(w.action);
+            number(w.success_rate);
+            text(w.how);
+            text(w.condition);
+            texts(w.sources);
+            text(w.condition_zh);
+        }
+        texts(r.workarounds_zh);
+        related(r.transition_graph.leads_to);
+        related(r.transition_graph.preceded_by);
+        related(r.transition_graph.frequently_confused_with);
+        text(r.official_doc_url);
+        text(r.official_doc_section);
+        text(r.error_code);
+        text(r.verification_tier);
+        number(r.confidence);
+        number(r.fix_success_rate);
+        text(r.resolvable);
+        text(r.first_seen);
+        text(r.last_confirmed);
+        text(r.last_updated);
+        number(r.evidence_count);
+        texts(r.tags);
+        text(r.locale);
+        texts(r.aliases);
+        texts(r.examples);
+        texts(r.non_examples);
+        text(r.reproduction);
+        text(r.source_url);
+        text(r.source);
+        signed_varint(r.source_line);
+        byte(static_cast<std::uint8_t>(r.format));
+    }
+
+    void problem(const Problem& p) {
+        byte(static_cast<std::uint8_t>(p.severity));
+        text(p.source);
+        signed_varint(p.line);
+        signed_varint(p.column);
+        text(p.field);
+        text(p.message);
+        text(p.snippet);
+    }
+
+  private:
+    std::string& out_;
+};
+
+// ---- reading ----------------------------------------------------------------
+
+/// Reads the payload. Every read is bounds-checked; the first failure is kept
+/// and later reads return empty values, so callers check `failed()` once per
+/// record rather than after every field.
+class SnapshotReader {
+  public:
+    SnapshotReader(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
+
+    bool failed() const { return !error_.empty(); }
+    const std::string& error() const { return error_; }
+    bool at_end() const { return p_ == end_; }
+    std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
+
+    void fail(const std::string& what) {
+        if (error_.empty()) {
+            error_ = what + " at payload byte " + std::to_string(offset());
+        }
+        p_ = end_;
+    }
+
+    std::uint8_t byte() {
+        if (p_ == end_) {
+            fail("truncated");
+            return 0;
+        }
+        return static_cast<std::uint8_t>(*p_++);
+    }
+
+    std::uint64_t varint() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (p_ == end_) {
+                fail("truncated varint");
+                return 0;
+            }
+            auto b = static_cast<std::uint8_t>(*p_++);
+            v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        fail("varint longer than 64 bits");
+        return 0;
+    }
+
+    std::int64_t signed_varint() {
+        std::uint64_t u = varint();
+        return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+    }
+
+    int small_int() {
+        std::int64_t v = signed_varint();
+        if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+            fail("int out of range");
+            return 0;
+        }
+        return static_cast<int>(v);
+    }
+
+    /// A count of items each at least `min_bytes` long: one larger than what is
+    /// left could hold is corruption, caught before anything is reserved.
+    std::size_t count(std::size_t min_bytes = 1) {
+        std::uint64_t n = varint();
+        if (n > remaining() / min_bytes) {
+            fail("count " + std::to_string(n) + " larger than the bytes left");
+            return 0;
+        }
+        return static_cast<std::size_t>(n);
+    }
+
+    void text(std::string& s) {
+        std::uint64_t n = varint();
+        if (n > remaining()) {
+            fail("string longer than the bytes left");
+            return;
+        }
+        s.assign(p_, static_cast<std::size_t>(n));
+        p_ += n;
+    }
+
+    void text(std::optional<std::string>& s) {
+        std::uint64_t n = varint();
+        if (n == 0) {
+            s.reset();
+            return;
+        }
+        --n;
+        if (n > remaining()) {
+            fail("string longer than the bytes left");
+            return;
+        }
+        s.emplace(p_, static_cast<std::size_t>(n));
+        p_ += n;
+    }
+
+    void texts(std::vector<std::string>& list) {
+        list.resize(count());
+        for (auto& s : list) {
+            text(s);
+        }
+    }
+
+    void number(std::optional<double>& d) {
+        if (!presence()) {
+            d.reset();
+            return;
+        }
+        if (remaining() < 8) {
+            fail("truncated double");
+            return;
+        }
+        d = std::bit_cast<double>(load_le64(reinterpret_cast<const unsigned char*>(p_)));
+        p_ += 8;
+    }
+
+    void number(std::optional<long long>& n) {
+        if (presence()) {
+            n = signed_varint();
+        } else {
+            n.reset();
+        }
+    }
+
+    void related(std::vector<RelatedError>& list) {
+        list.resize(count(4));
+        for (auto& r : list) {
+            text(r.error_id);
+            number(r.probability);
+            text(r.condition);
+            text(r.distinction);
+        }
+    }
+
+    void record(Record& r) {
+        text(r.id);
+        text(r.signature);
+        text(r.signature_zh);
+        text(r.regex);
+        text(r.domain);
+        text(r.category);
+        text(r.subcategory);
+        text(r.root_cause);
+        text(r.root_cause_type);
+        text(r.root_cause_zh);
+        r.versions.resize(count(6));
+        for (auto& v : r.versions) {
+            text(v.version);
+            text(v.introduced);
+            text(v.deprecated);
+            text(v.removed);
+            text(v.behavior_change);
+            text(v.status);
+        }
+        text(r.os_specific_json);
+        r.dead_ends.resize(count(8));
+        for (auto& d : r.dead_ends) {
+            text(d.action);
+            text(d.why_fails);
+            number(d.fail_rate);
+            text(d.condition);
+            texts(d.sources);
+            text(d.action_zh);
+            text(d.why_fails_zh);
+            text(d.condition_zh);
+        }
+        r.workarounds.resize(count(6));
+        for (auto& w : r.workarounds) {
+            text(w.action);
+            number(w.success_rate);
+            text(w.how);
+            text(w.condition);
+            texts(w.sources);
+            text(w.condition_zh);
+        }
+        texts(r.workarounds_zh);
+        related(r.transition_graph.leads_to);
+        related(r.transition_graph.preceded_by);
+        related(r.transition_graph.frequently_confused_with);
+        text(r.official_doc_url);
+        text(r.official_doc_section);
+        text(r.error_code);
+        text(r.verification_tier);
+        number(r.confidence);
+        number(r.fix_success_rate);
+        text(r.resolvable);
+        text(r.first_seen);
+        text(r.last_confirmed);
+        text(r.last_updated);
+        number(r.evidence_count);
+        texts(r.tags);
+        text(r.locale);
+        texts(r.aliases);
+        texts(r.examples);
+        texts(r.non_examples);
+        text(r.reproduction);
+        text(r.source_url);
+        text(r.source);
+        r.source_line = small_int();
+        std::uint8_t format = byte();
+        if (format > static_cast<std::uint8_t>(RecordFormat::canon_json)) {
+            fail("unknown record format " + std::to_string(format));
+            return;
+        }
+        r.format = static_cast<RecordFormat>(format);
+    }
+
+    void problem(Problem& p) {
+        std::uint8_t severity = byte();
+        if (severity > static_cast<std::uint8_t>(Severity::warning)) {
+            fail("unknown severity " + std::to_string(severity));
+            return;
+        }
+        p.severity = static_cast<Severity>(severity);
+        text(p.source);
+        p.line = small_int();
+        p.column = small_int();
+        text(p.field);
+        text(p.message);
+        text(p.snippet);
+    }
+
+  private:
+    std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
+
+    bool presence() {
+        std::uint8_t b = byte();
+        if (b > 1) {
+            fail("presence flag " + std::to_string(b));
+            return false;
+        }
+        return b == 1;
+    }
+
+    const char* begin_;
+    const char* p_;
+    const char* end_;
+    std::string error_;
+};
+
+}  // namespace
+
+std::string write_snapshot(std::span<const LoadedFile> files) {
+    std::string payload;
+    SnapshotWriter w(payload);
+    w.varint(files.size());
+    for (const auto& file : files) {
+        w.text(file.name);
+        w.varint(file.result.records_seen);
+        w.varint(file.result.records.size());
+        for (const auto& r : file.result.records) {
+            w.record(r);
+        }
+        w.varint(file.result.problems.size());
+        for (const auto& p : file.result.problems) {
+            w.problem(p);
+        }
+    }
+    std::string out;
+    out.reserve(k_header_size + payload.size());
+    out.append(k_magic, sizeof k_magic);
+    SnapshotWriter header(out);
+    header.fixed(k_snapshot_format_version, 4);
+    header.fixed(payload.size(), 8);
+    header.fixed(hash_bytes(payload, k_snapshot_format_version), 8);
+    out += payload;
+    return out;
+}
+
+bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::string& error) {
+    out.clear();
+    const auto* raw = reinterpret_cast<const unsigned char*>(bytes.data());
+    if (bytes.size() < k_header_size) {
+        error = "truncated: " + std::to_string(bytes.size()) + " bytes, shorter than the header";
+        return false;
+    }
+    if (std::memcmp(bytes.data(), k_magic, sizeof k_magic) != 0) {
+        error = "not an errlens snapshot (bad magic)";
+        return false;
+    }
+    std::uint32_t version = load_le32(raw + 8);
+    if (version != k_snapshot_format_version) {
+        error = "snapshot format version " + std::to_string(version) + ", this build reads " +
+                std::to_string(k_snapshot_format_version);
+        return false;
+    }
+    std::uint64_t size = load_le64(raw + 12);
+    if (size != bytes.size() - k_header_size) {
+        error = "payload of " + std::to_string(bytes.size() - k_header_size) +
+                " bytes, the header says " + std::to_string(size);
+        return false;
+    }
+    std::string_view payload = bytes.substr(k_header_size);
+    if (hash_bytes(payload, k_snapshot_format_version) != load_le64(raw + 20)) {
+        error = "checksum mismatch: the snapshot is corrupted";
+        return false;
+    }
+    SnapshotReader r(payload.data(), payload.data() + payload.size());
+    // A file takes at least 4 bytes (name length, records_seen and two counts).
+    out.resize(r.count(4));
+    for (auto& file : out) {
+        r.text(file.name);
+        file.result.records_seen = r.varint();
+        // A record takes at least 39 bytes: one per string, count, flag and int.
+        file.result.records.resize(r.count(39));
+        for (auto& record : file.result.records) {
+            r.record(record);
+        }
+        file.result.problems.resize(r.count(7));
+        for (auto& problem : file.result.problems) {
+            r.problem(problem);
+        }
+        if (r.failed()) {
+            break;
+        }
+    }
+    if (!r.failed() && !r.at_end()) {
+        r.fail("unread bytes after the last file");
+    }
+    if (r.failed()) {
+        error = r.error();
+        out.clear();
+        return false;
+    }
+    return true;
+}
+
+}  // namespace errlens

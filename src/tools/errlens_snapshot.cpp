@@ -1,0 +1,194 @@
+// Build tool: writes the C++ source that embeds the catalogue under data/ —
+// each file's bytes (builtin_files()) and a snapshot of what the loaders make
+// of them (builtin_snapshot()), so errlens starts without parsing JSON.
+// Any error in an embedded record fails the build, printed as file:line.
+//
+// usage: errlens_snapshot --data DIR --list FILE --id-from FILE --output FILE
+//   --data     the data/ directory
+//   --list     the files to embed, one path relative to DIR per line
+//   --id-from  a file hashed into loader_build_id(): this tool's own binary,
+//              which links the loader code the snapshot was made with
+//   --output   the .cpp to write (through a temporary file and a rename)
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "errlens/loaders.hpp"
+#include "errlens/snapshot.hpp"
+
+namespace fs = std::filesystem;
+using namespace errlens;
+
+namespace {
+
+bool read_bytes(const fs::path& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    out = std::move(buffer).str();
+    return !in.bad();
+}
+
+/// Appends `bytes` as a C++ string literal split into lines. Printable ASCII
+/// stays as it is (the literal stays close to the data's size, and quick to
+/// compile); other bytes, quotes, backslashes and `?` (no trigraph can
+/// form) become three-digit octal escapes, which never absorb a following digit.
+void append_literal(std::string& out, std::string_view bytes) {
+    constexpr std::size_t k_line = 100;
+    out += '"';
+    std::size_t column = 0;
+    for (char c : bytes) {
+        auto b = static_cast<unsigned char>(c);
+        if (b >= 0x20 && b < 0x7f && c != '"' && c != '\\' && c != '?') {
+            out += c;
+            ++column;
+        } else {
+            char esc[5];
+            std::snprintf(esc, sizeof esc, "\\%03o", b);
+            out += esc;
+            column += 4;
+        }
+        if (column >= k_line) {
+            out += "\"\n\"";
+            column = 0;
+        }
+    }
+    out += "\";\n";
+}
+
+int usage() {
+    std::cerr << "usage: errlens_snapshot --data DIR --list FILE --id-from FILE --output FILE\n";
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    fs::path data_dir;
+    fs::path list_path;
+    fs::path id_from;
+    fs::path output;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string flag = argv[i];
+        if (flag == "--data") {
+            data_dir = argv[i + 1];
+        } else if (flag == "--list") {
+            list_path = argv[i + 1];
+        } else if (flag == "--id-from") {
+            id_from = argv[i + 1];
+        } else if (flag == "--output") {
+            output = argv[i + 1];
+        } else {
+            return usage();
+        }
+    }
+    if (argc % 2 == 0 || data_dir.empty() || list_path.empty() || id_from.empty() ||
+        output.empty()) {
+        return usage();
+    }
+
+    std::string list_text;
+    std::string self;
+    if (!read_bytes(list_path, list_text) || !read_bytes(id_from, self)) {
+        std::cerr << "errlens_snapshot: cannot read " << list_path.string() << " or "
+                  << id_from.string() << "\n";
+        return 1;
+    }
+    std::vector<std::string> relative;
+    std::istringstream lines(list_text);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) {
+            relative.push_back(line);
+        }
+    }
+    // builtin_files() promises name order.
+    std::sort(relative.begin(), relative.end());
+
+    std::vector<std::string> texts;
+    std::vector<LoadedFile> loaded;
+    std::size_t errors = 0;
+    for (const auto& rel : relative) {
+        std::string text;
+        if (!read_bytes(data_dir / rel, text)) {
+            std::cerr << (data_dir / rel).string() << ": error: cannot read\n";
+            ++errors;
+            continue;
+        }
+        // Embedded records are named as in the repository: problems point at the file.
+        std::string name = "data/" + rel;
+        LoadResult result = load_records(name, text);
+        for (auto problem : result.problems) {
+            errors += problem.severity == Severity::error ? 1 : 0;
+            // Printed with the absolute path so an IDE or terminal can open it.
+            problem.source = (data_dir.parent_path() / problem.source).string();
+            std::cerr << format_problem(problem) << "\n";
+        }
+        texts.push_back(std::move(text));
+        loaded.push_back({std::move(name), std::move(result)});
+    }
+    if (errors > 0) {
+        std::cerr << "errlens_snapshot: " << errors
+                  << " error(s) in the embedded catalogue (data/); fix them to build\n";
+        return 1;
+    }
+    std::string snapshot = write_snapshot(loaded);
+
+    std::string cpp =
+        "// Generated by errlens_snapshot (src/tools/errlens_snapshot.cpp) from data/. Do not "
+        "edit.\n#include <cstdint>\n\n#include \"errlens/catalogue.hpp\"\n#include "
+        "\"errlens/snapshot.hpp\"\n\nnamespace errlens {\nnamespace {\n\n";
+    cpp.reserve(snapshot.size() * 3 + 2 * list_text.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        cpp += "const char k_file_" + std::to_string(i) + "[] =\n";
+        append_literal(cpp, texts[i]);
+    }
+    if (!texts.empty()) {
+        cpp += "\nconst EmbeddedFile k_files[] = {\n";
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            cpp += "    {\"" + loaded[i].name + "\", std::string_view(k_file_" + std::to_string(i) +
+                   ", " + std::to_string(texts[i].size()) + ")},\n";
+        }
+        cpp += "};\n";
+    }
+    cpp += "\nconst char k_snapshot[] =\n";
+    append_literal(cpp, snapshot);
+    char id[32];
+    std::snprintf(id, sizeof id, "0x%016llxULL", static_cast<unsigned long long>(hash_bytes(self)));
+    cpp += "\n}  // namespace\n\nstd::span<const EmbeddedFile> builtin_files() {\n    return " +
+           std::string(texts.empty() ? "{}" : "k_files") +
+           ";\n}\n\nstd::string_view builtin_snapshot() {\n    return {k_snapshot, " +
+           std::to_string(snapshot.size()) +
+           "};\n}\n\nstd::uint64_t loader_build_id() {\n    return " + id +
+           ";\n}\n\n}  // namespace errlens\n";
+
+    fs::path temp = output;
+    temp += ".tmp";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out << cpp;
+        out.close();
+        if (!out) {
+            std::cerr << "errlens_snapshot: cannot write " << temp.string() << "\n";
+            return 1;
+        }
+    }
+    std::error_code ec;
+    fs::rename(temp, output, ec);
+    if (ec) {
+        std::cerr << "errlens_snapshot: cannot rename to " << output.string() << ": "
+                  << ec.message() << "\n";
+        return 1;
+    }
+    std::cout << "errlens_snapshot: " << loaded.size() << " files, snapshot of " << snapshot.size()
+              << " bytes, " << output.string() << "\n";
+    return 0;
+}
