@@ -519,7 +519,14 @@ struct Matcher::Impl {
     std::vector<std::uint32_t> non_ascii_terms;  // terms whose trigger is k_non_ascii
     std::vector<bool> pure;                      // by regex: a term met is a match
     std::vector<std::uint32_t> always;           // regexes with no usable literal: every line
-    std::unique_ptr<detail::LiteralSet> literals;
+    // Built on first use (automaton()): a message of a few lines is matched
+    // trigger by trigger faster than the automaton is built.
+    std::vector<std::string> windows;
+    mutable std::once_flag literals_once;
+    mutable std::unique_ptr<detail::LiteralSet> literals;
+    mutable std::atomic<bool> literals_built{false};
+    const detail::LiteralSet& automaton() const;
+    void match_line(std::string_view line, std::vector<std::size_t>& out) const;
 
     // The `always` regexes as one RE2::Set: one pass per line instead of one
     // each. Null when RE2 could not build it (the regexes then run one by one).
@@ -743,7 +750,15 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         }
         m.triggers_of_window[it->second].push_back(t);
     }
-    m.literals = std::make_unique<detail::LiteralSet>(windows);
+    m.windows = std::move(windows);
+}
+
+const detail::LiteralSet& Matcher::Impl::automaton() const {
+    std::call_once(literals_once, [this] {
+        literals = std::make_unique<detail::LiteralSet>(windows);
+        literals_built.store(true, std::memory_order_release);
+    });
+    return *literals;
 }
 
 Matcher::~Matcher() = default;
@@ -780,8 +795,9 @@ int Matcher::specificity(std::size_t i) const {
     return impl_->specificity.at(i);
 }
 bool Matcher::holds_signature(std::size_t record_index, std::string_view normalized_text) const {
-    impl_->build_index();
-    const std::string& sig = impl_->record_text.at(record_index);
+    // Normalized on demand: it is asked once per record found, and building
+    // the similarity index for it would cost a message its start-up.
+    std::string sig = normalized(impl_->catalogue.records().at(record_index).signature);
     return !sig.empty() && normalized_text.find(sig) != std::string_view::npos;
 }
 
@@ -819,7 +835,7 @@ std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) co
     if (!m.always.empty()) {
         return from;  // some regex must see every line
     }
-    std::size_t candidate = m.literals->find_candidate(block, from);
+    std::size_t candidate = m.automaton().find_candidate(block, from);
     if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
         // Some regex needs only a letter beyond ASCII: the line holding the first one.
         std::size_t i = from;
@@ -835,7 +851,14 @@ std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) co
 }
 
 void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) const {
-    const Impl& m = *impl_;
+    std::size_t before = out.size();
+    impl_->match_line(line, out);
+    // One order whichever way the triggers were found.
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+}
+
+void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& out) const {
+    const Impl& m = *this;
     if (m.regexes.empty()) {
         return;
     }
@@ -889,21 +912,32 @@ void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) c
         regex_stamp[term.regex] = generation;
         candidates.push_back(term.regex);
     };
-    m.literals->for_each_match(line, [&](std::uint32_t window) {
-        for (std::uint32_t t : m.triggers_of_window[window]) {
-            const Impl::Trigger& trigger = m.triggers[t];
-            if (!trigger.confirmed_by_window && lower().find(trigger.text) == std::string::npos) {
-                continue;
+    auto found = [&](const Impl::Trigger& trigger) {
+        if (trigger.unicode_fold) {
+            fold = true;
+            return;
+        }
+        for (std::uint32_t term : trigger.terms) {
+            met(term);
+        }
+    };
+    if (m.literals_built.load(std::memory_order_acquire)) {
+        m.literals->for_each_match(line, [&](std::uint32_t window) {
+            for (std::uint32_t t : m.triggers_of_window[window]) {
+                const Impl::Trigger& trigger = m.triggers[t];
+                if (trigger.confirmed_by_window ||
+                    lower().find(trigger.text) != std::string::npos) {
+                    found(trigger);
+                }
             }
-            if (trigger.unicode_fold) {
-                fold = true;
-                continue;
-            }
-            for (std::uint32_t term : trigger.terms) {
-                met(term);
+        });
+    } else {
+        for (const Impl::Trigger& trigger : m.triggers) {
+            if (lower().find(trigger.text) != std::string::npos) {
+                found(trigger);
             }
         }
-    });
+    }
     if (!m.non_ascii_terms.empty()) {
         non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
         if (non_ascii == 1) {
@@ -990,7 +1024,7 @@ std::vector<std::pair<std::size_t, double>> Matcher::similar(std::string_view me
     for (std::size_t i = 0; i < m.record_words.size(); ++i) {
         double score = 0;
         const std::string& sig = m.record_text[i];
-        if (holds_signature(i, norm)) {
+        if (!sig.empty() && norm.find(sig) != std::string::npos) {
             score = 0.95;  // the whole signature stands in the message
         } else if (norm.size() >= 12 && sig.find(norm) != std::string::npos) {
             score = 0.9;  // the message is a distinctive piece of the signature
@@ -1094,6 +1128,16 @@ void LogScanner::scan_whole(std::string_view line) {
 
 void LogScanner::scan_block(std::string_view block) {
     std::size_t pos = 0;
+    // The first few kilobytes (all of a message) line by line: building the
+    // automaton the block scan needs costs more than they do.
+    while (pos < block.size() && bytes_scanned_ < k_direct_bytes) {
+        const char* nl =
+            static_cast<const char*>(std::memchr(block.data() + pos, '\n', block.size() - pos));
+        auto end = static_cast<std::size_t>(nl - block.data());
+        scan_whole(block.substr(pos, end - pos));
+        bytes_scanned_ += end + 1 - pos;
+        pos = end + 1;
+    }
     while (pos < block.size()) {
         std::size_t candidate = matcher_.next_candidate(block, pos);
         if (candidate - pos >= k_max_line_bytes) {

@@ -134,7 +134,9 @@ class LogScanner {
     std::string cleaned_;
     std::vector<std::size_t> hits_;
     std::size_t line_number_ = 0;
-    bool continuing_ = false;  // pending_ holds the tail of an over-long line
+    static constexpr std::size_t k_direct_bytes = 8 << 10;
+    std::size_t bytes_scanned_ = 0;  // counted up to k_direct_bytes only
+    bool continuing_ = false;        // pending_ holds the tail of an over-long line
     struct Seen {
         std::size_t line = 0;
         std::size_t count = 0;
