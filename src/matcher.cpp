@@ -64,45 +64,64 @@ constexpr std::size_t k_max_terms = 32;
 constexpr std::size_t k_max_term_literals = 8;
 
 // Both must hold. Too many combinations keep the stronger side alone.
-Requirement both(const Requirement& a, const Requirement& b) {
+void add_to_term(Term& t, const Term& more) {
+    for (const auto& lit : more) {
+        if (std::find(t.begin(), t.end(), lit) == t.end()) {
+            t.push_back(lit);
+        }
+    }
+    if (t.size() > k_max_term_literals) {
+        // Keep the longest (rarest) literals.
+        std::stable_sort(t.begin(), t.end(), [](const auto& l, const auto& r) {
+            return Requirement::weight(l) > Requirement::weight(r);
+        });
+        t.resize(k_max_term_literals);
+    }
+}
+
+// Both `a` and `b` hold: `a` becomes their conjunction. Too many
+// combinations keep the stronger side alone.
+void require_both(Requirement& a, Requirement&& b) {
     if (b.always()) {
-        return a;
+        return;
     }
     if (a.always()) {
-        return b;
+        a = std::move(b);
+        return;
     }
     if (a.terms.size() * b.terms.size() > k_max_terms) {
-        return a.strength() >= b.strength() ? a : b;
+        if (b.strength() > a.strength()) {
+            a = std::move(b);
+        }
+        return;
     }
-    Requirement out;
-    out.terms.clear();
+    if (b.terms.size() == 1) {
+        // The common case (a literal run): add it to every term in place.
+        for (auto& t : a.terms) {
+            add_to_term(t, b.terms[0]);
+        }
+        return;
+    }
+    std::vector<Term> out;
+    out.reserve(a.terms.size() * b.terms.size());
     for (const auto& x : a.terms) {
         for (const auto& y : b.terms) {
             Term t = x;
-            t.insert(t.end(), y.begin(), y.end());
-            std::sort(t.begin(), t.end());
-            t.erase(std::unique(t.begin(), t.end()), t.end());
-            if (t.size() > k_max_term_literals) {
-                // Keep the longest (rarest) literals.
-                std::stable_sort(t.begin(), t.end(), [](const auto& l, const auto& r) {
-                    return Requirement::weight(l) > Requirement::weight(r);
-                });
-                t.resize(k_max_term_literals);
-            }
-            out.terms.push_back(std::move(t));
+            add_to_term(t, y);
+            out.push_back(std::move(t));
         }
     }
-    return out;
+    a.terms = std::move(out);
 }
 
-// Either holds.
-Requirement either(const Requirement& a, const Requirement& b) {
+// Either `a` or `b` holds: `a` becomes their disjunction.
+void require_either(Requirement& a, Requirement&& b) {
     if (a.always() || b.always()) {
-        return {};
+        a = {};
+        return;
     }
-    Requirement out = a;
-    out.terms.insert(out.terms.end(), b.terms.begin(), b.terms.end());
-    return out;
+    a.terms.insert(a.terms.end(), std::make_move_iterator(b.terms.begin()),
+                   std::make_move_iterator(b.terms.end()));
 }
 
 /// What the matcher needs to know of a pattern's literal text, from one walk.
@@ -168,7 +187,7 @@ class PatternLiterals {
             PatternFacts next = sequence();
             facts.literal_chars = std::min(facts.literal_chars, next.literal_chars);
             facts.pure = facts.pure && next.pure;
-            facts.required = either(facts.required, next.required);
+            require_either(facts.required, std::move(next.required));
         }
         return facts;
     }
@@ -181,7 +200,7 @@ class PatternLiterals {
         std::string run;
         auto close = [&] {
             if (!run.empty()) {
-                facts.required = both(facts.required, Requirement{{Term{run}}});
+                require_both(facts.required, Requirement{{Term{run}}});
             }
             run.clear();
         };
@@ -202,7 +221,7 @@ class PatternLiterals {
                         // and the line must hold some non-ASCII byte.
                         close();
                         if (static_cast<unsigned char>(it.text[0]) >= 0x80) {
-                            facts.required = both(facts.required, Requirement{{Term{k_non_ascii}}});
+                            require_both(facts.required, Requirement{{Term{k_non_ascii}}});
                         }
                         break;
                     }
@@ -216,7 +235,7 @@ class PatternLiterals {
                     only_literals = false;
                     if (times != Times::optional) {
                         facts.literal_chars += it.group.literal_chars;
-                        facts.required = both(facts.required, it.group.required);
+                        require_both(facts.required, std::move(it.group.required));
                         lone_pure_group = times == Times::once && it.group.pure;
                     }
                     break;
@@ -644,12 +663,13 @@ std::string window_of(const std::string& trigger) {
         if (!starts_char(i) || !starts_char(i + k_window_bytes)) {
             continue;
         }
-        std::array<bool, 256> seen{};
+        std::uint64_t seen[4] = {0, 0, 0, 0};
         int score = 0;
         for (std::size_t j = i; j < i + k_window_bytes; ++j) {
             auto c = static_cast<unsigned char>(trigger[j]);
-            if (!seen[c] && c != ' ' && !std::isdigit(c)) {
-                seen[c] = true;
+            std::uint64_t bit = std::uint64_t{1} << (c % 64);
+            if ((seen[c / 64] & bit) == 0 && c != ' ' && !std::isdigit(c)) {
+                seen[c / 64] |= bit;
                 ++score;
             }
         }
@@ -714,10 +734,16 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         }
         for (Term& term : terms) {
             auto term_id = static_cast<std::uint32_t>(m.terms.size());
-            auto rarest = std::max_element(
-                term.begin(), term.end(),
-                [](const auto& x, const auto& y) { return rarity(x) < rarity(y); });
-            std::string trigger = *rarest;
+            auto rarest = term.begin();
+            int rarest_score = rarity(*rarest);
+            for (auto it = term.begin() + 1; it != term.end(); ++it) {
+                int score = rarity(*it);
+                if (score > rarest_score) {
+                    rarest = it;
+                    rarest_score = score;
+                }
+            }
+            std::string trigger = std::move(*rarest);
             term.erase(rarest);
             m.terms.push_back({id, std::move(term)});
             if (trigger == k_non_ascii) {

@@ -168,9 +168,13 @@ struct LoadedCatalogue {
 };
 
 /// Loads the catalogue the options name and reports its problems on stderr:
-/// errors one by one, warnings as a count with where to see them.
-LoadedCatalogue load(const CommonOptions& o) {
-    LoadedCatalogue c;
+/// errors one by one, warnings as a count with where to see them. One per run,
+/// and never freed: freeing thousands of records one by one at exit costs a
+/// one-line message more than matching it (the pointer keeps it reachable).
+LoadedCatalogue& load(const CommonOptions& o) {
+    static LoadedCatalogue* kept = nullptr;
+    kept = new LoadedCatalogue;
+    LoadedCatalogue& c = *kept;
     c.load = load_catalogue(catalogue_options(o, !o.no_builtin, o.catalogs));
     c.matcher = std::make_unique<Matcher>(c.load.catalogue);
     std::vector<Problem> errors;
@@ -289,7 +293,7 @@ int merge_exit(int result, bool error) {
 // ---- subcommands --------------------------------------------------------------
 
 int run_diagnose(const CommonOptions& o, const DiagnoseOptions& d) {
-    LoadedCatalogue c = load(o);
+    LoadedCatalogue& c = load(o);
     if (c.load.catalogue.empty()) {
         return k_exit_error;
     }
@@ -303,7 +307,7 @@ int run_diagnose(const CommonOptions& o, const DiagnoseOptions& d) {
 }
 
 int run_scan(const CommonOptions& o, const ScanOptions& s) {
-    LoadedCatalogue c = load(o);
+    LoadedCatalogue& c = load(o);
     if (c.load.catalogue.empty()) {
         return k_exit_error;
     }
@@ -378,7 +382,7 @@ std::optional<std::vector<const Record*>> select(const Catalogue& catalogue,
 }
 
 int run_show(const CommonOptions& o, const ShowOptions& s) {
-    LoadedCatalogue c = load(o);
+    LoadedCatalogue& c = load(o);
     auto records = select(c.load.catalogue, s.ids);
     if (!records) {
         return k_exit_error;
@@ -393,7 +397,7 @@ int run_show(const CommonOptions& o, const ShowOptions& s) {
 }
 
 int run_list(const CommonOptions& o, const ListOptions& l) {
-    LoadedCatalogue c = load(o);
+    LoadedCatalogue& c = load(o);
     auto records = select(c.load.catalogue, {});
     nlohmann::json array = nlohmann::json::array();
     RenderOptions ro = render_options(o);
@@ -431,7 +435,7 @@ int run_list(const CommonOptions& o, const ListOptions& l) {
 }
 
 int run_export(const CommonOptions& o, const ExportOptions& e) {
-    LoadedCatalogue c = load(o);
+    LoadedCatalogue& c = load(o);
     auto records = select(c.load.catalogue, e.ids);
     if (!records) {
         return k_exit_error;
