@@ -858,10 +858,11 @@ bool has_non_ascii(const char* p, std::size_t n) {
 
 std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) const {
     const Impl& m = *impl_;
+    const detail::LiteralSet& automaton = m.automaton();  // match_line uses it from now on
     if (!m.always.empty()) {
         return from;  // some regex must see every line
     }
-    std::size_t candidate = m.automaton().find_candidate(block, from);
+    std::size_t candidate = automaton.find_candidate(block, from);
     if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
         // Some regex needs only a letter beyond ASCII: the line holding the first one.
         std::size_t i = from;
@@ -947,8 +948,10 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
             met(term);
         }
     };
-    if (m.literals_built.load(std::memory_order_acquire)) {
-        m.literals->for_each_match(line, [&](std::uint32_t window) {
+    // Trigger by trigger is for a few short lines (a message); a long line
+    // would be read once per trigger.
+    if (m.literals_built.load(std::memory_order_acquire) || line.size() > 1024) {
+        m.automaton().for_each_match(line, [&](std::uint32_t window) {
             for (std::uint32_t t : m.triggers_of_window[window]) {
                 const Impl::Trigger& trigger = m.triggers[t];
                 if (trigger.confirmed_by_window ||
