@@ -233,3 +233,45 @@ TEST_CASE("cli: --catalog is cached in ERRLENS_CACHE_DIR - --no-cache parses and
     CHECK(contains(help.out, cache.string()));
     fs::remove_all(cache);
 }
+
+TEST_CASE("cli: scan --jobs gives the one-thread report, also for jsonl", "[cli]") {
+    namespace fs = std::filesystem;
+    // A file large enough to be cut into pieces (8 MB and more), of real healthy
+    // output with known errors at its start, middle and end, and a second file.
+    std::string healthy;
+    for (const auto& e : fs::directory_iterator(fs::path(ERRLENS_SOURCE_DIR) / "tests/healthy")) {
+        if (e.path().extension() == ".log") {
+            healthy += errlens::test::read_file(e.path());
+        }
+    }
+    auto big = fs::temp_directory_path() / "errlens-cli-jobs-big.log";
+    {
+        std::ofstream out(big, std::ios::binary);
+        out << "Host key verification failed.\n";
+        std::size_t written = 0;
+        for (int i = 0; written < (12u << 20); ++i, written += healthy.size()) {
+            out << healthy;
+            if (i == 5) {
+                out << "fatal: not a git repository (or any of the parent directories): .git\n";
+            }
+        }
+        out << "Host key verification failed.";  // no newline at the end
+    }
+    auto small = fs::temp_directory_path() / "errlens-cli-jobs-small.log";
+    std::ofstream(small)
+        << "fatal: not a git repository (or any of the parent directories): .git\n";
+    std::string files = quote(big.string()) + " " + quote(small.string());
+    for (std::string format : {"json", "jsonl", "text"}) {
+        Run one = run(fixtures_args() + " --format " + format + " scan -j 1 " + files);
+        Run two = run(fixtures_args() + " --format " + format + " scan -j 2 " + files);
+        Run all = run(fixtures_args() + " --format " + format + " scan --jobs 0 " + files);
+        CAPTURE(format);
+        CHECK(one.code == 1);
+        CHECK(contains(one.out, "ssh/host-key-verification-failed"));
+        CHECK(two.out == one.out);
+        CHECK(all.out == one.out);
+        CHECK(two.code == one.code);
+    }
+    fs::remove(big);
+    fs::remove(small);
+}

@@ -163,8 +163,16 @@ CatalogueOptions catalogue_options(const CommonOptions& o, bool builtin,
 
 struct LoadedCatalogue {
     CatalogueLoad load;
-    std::unique_ptr<Matcher> matcher;
     bool input_error = false;
+    std::unique_ptr<Matcher> matcher_;
+
+    /// Made when first needed: show, list and export never match.
+    const Matcher& matcher() {
+        if (matcher_ == nullptr) {
+            matcher_ = std::make_unique<Matcher>(load.catalogue);
+        }
+        return *matcher_;
+    }
 };
 
 /// Loads the catalogue the options name and reports its problems on stderr:
@@ -176,7 +184,6 @@ LoadedCatalogue& load(const CommonOptions& o) {
     kept = new LoadedCatalogue;
     LoadedCatalogue& c = *kept;
     c.load = load_catalogue(catalogue_options(o, !o.no_builtin, o.catalogs));
-    c.matcher = std::make_unique<Matcher>(c.load.catalogue);
     std::vector<Problem> errors;
     std::size_t warnings = 0;
     for (const auto& p : c.load.problems) {
@@ -301,8 +308,8 @@ int run_diagnose(const CommonOptions& o, const DiagnoseOptions& d) {
     for (const auto& part : d.message) {
         message += (message.empty() ? "" : " ") + part;
     }
-    auto found = diagnose_message(*c.matcher, message);
-    report_regex_problems(o, *c.matcher);
+    auto found = diagnose_message(c.matcher(), message);
+    report_regex_problems(o, c.matcher());
     return merge_exit(emit(o, std::move(found)), c.input_error);
 }
 
@@ -324,7 +331,7 @@ int run_scan(const CommonOptions& o, const ScanOptions& s) {
         };
     }
     unsigned jobs = s.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : s.jobs;
-    for (auto& scanned : scan_files(*c.matcher, files, jobs, on_found)) {
+    for (auto& scanned : scan_files(c.matcher(), files, jobs, on_found)) {
         if (!scanned.error.empty()) {
             std::cerr << "errlens: "
                       << (scanned.source == "-" ? "(standard input)" : scanned.source)
@@ -337,7 +344,7 @@ int run_scan(const CommonOptions& o, const ScanOptions& s) {
     if (files.size() > 1) {
         rank(all);
     }
-    report_regex_problems(o, *c.matcher);
+    report_regex_problems(o, c.matcher());
     return merge_exit(emit(o, std::move(all), stream), error);
 }
 
