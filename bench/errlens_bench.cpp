@@ -319,7 +319,9 @@ struct Re2SetEngine : Engine {
             set.Add(p, nullptr);
             ids.push_back(id);
         }
-        set.Compile();
+        if (!set.Compile()) {
+            throw std::runtime_error("RE2::Set cannot compile this many patterns within max_mem (64 MB)");
+        }
     }
     Found scan(const std::string& text) override {
         Found f;
