@@ -37,14 +37,17 @@ std::string error_text(int err) {
     return std::strerror(err);
 }
 
-/// Reads [begin, end) of `fd` into the scanner.
-bool read_range(int fd, std::uint64_t begin, std::uint64_t end, LogScanner& scanner,
-                std::string& error) {
+/// Reads `fd` into the scanner: [begin, end) of a regular file (pread), or a
+/// stream (standard input, a pipe) to its end when `end` is k_stream_end.
+constexpr std::uint64_t k_stream_end = UINT64_MAX;
+bool read_into(int fd, std::uint64_t begin, std::uint64_t end, LogScanner& scanner,
+               std::string& error) {
     std::vector<char> buffer(k_read_bytes);
     std::uint64_t at = begin;
     while (at < end) {
         auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - at));
-        ssize_t n = pread(fd, buffer.data(), want, static_cast<off_t>(at));
+        ssize_t n = end == k_stream_end ? read(fd, buffer.data(), want)
+                                        : pread(fd, buffer.data(), want, static_cast<off_t>(at));
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -53,31 +56,12 @@ bool read_range(int fd, std::uint64_t begin, std::uint64_t end, LogScanner& scan
             return false;
         }
         if (n == 0) {
-            break;  // the file shrank while being read
+            break;  // the stream ended, or the file shrank while being read
         }
         scanner.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
         at += static_cast<std::uint64_t>(n);
     }
     return true;
-}
-
-/// Reads a stream (standard input, a pipe) to its end into the scanner.
-bool read_stream(int fd, LogScanner& scanner, std::string& error) {
-    std::vector<char> buffer(k_read_bytes);
-    while (true) {
-        ssize_t n = read(fd, buffer.data(), buffer.size());
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            error = error_text(errno);
-            return false;
-        }
-        if (n == 0) {
-            return true;
-        }
-        scanner.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-    }
 }
 
 /// The offset just after the first newline at or after `from`, or `size`.
@@ -155,11 +139,8 @@ std::vector<FileScan> scan_files(const Matcher& matcher, const std::vector<std::
     }
     auto work = [&](Piece& p) {
         int fd = p.whole_stream && files[p.file] == "-" ? STDIN_FILENO : fds[p.file];
-        if (p.whole_stream) {
-            read_stream(fd, *p.scanner, p.error);
-        } else {
-            read_range(fd, p.begin, p.end, *p.scanner, p.error);
-        }
+        read_into(fd, p.whole_stream ? 0 : p.begin, p.whole_stream ? k_stream_end : p.end,
+                  *p.scanner, p.error);
         if (p.last) {
             p.scanner->finish();  // a last line without a newline counts
         }

@@ -128,6 +128,74 @@ namespace {
 
 // ---- writing ----------------------------------------------------------------
 
+// Every field of a record, in the snapshot's order, for the writer (a const
+// Record) and the reader alike: one list, so the two cannot drift apart.
+template <typename Archive, typename R>
+void record_fields(Archive& a, R& r) {
+    a.text(r.id);
+    a.text(r.signature);
+    a.text(r.signature_zh);
+    a.text(r.regex);
+    a.text(r.domain);
+    a.text(r.category);
+    a.text(r.subcategory);
+    a.text(r.root_cause);
+    a.text(r.root_cause_type);
+    a.text(r.root_cause_zh);
+    a.list(r.versions, 6, [&](auto& v) {
+        a.text(v.version);
+        a.text(v.introduced);
+        a.text(v.deprecated);
+        a.text(v.removed);
+        a.text(v.behavior_change);
+        a.text(v.status);
+    });
+    a.text(r.os_specific_json);
+    a.list(r.dead_ends, 8, [&](auto& d) {
+        a.text(d.action);
+        a.text(d.why_fails);
+        a.number(d.fail_rate);
+        a.text(d.condition);
+        a.texts(d.sources);
+        a.text(d.action_zh);
+        a.text(d.why_fails_zh);
+        a.text(d.condition_zh);
+    });
+    a.list(r.workarounds, 6, [&](auto& w) {
+        a.text(w.action);
+        a.number(w.success_rate);
+        a.text(w.how);
+        a.text(w.condition);
+        a.texts(w.sources);
+        a.text(w.condition_zh);
+    });
+    a.texts(r.workarounds_zh);
+    a.related(r.transition_graph.leads_to);
+    a.related(r.transition_graph.preceded_by);
+    a.related(r.transition_graph.frequently_confused_with);
+    a.text(r.official_doc_url);
+    a.text(r.official_doc_section);
+    a.text(r.error_code);
+    a.text(r.verification_tier);
+    a.number(r.confidence);
+    a.number(r.fix_success_rate);
+    a.text(r.resolvable);
+    a.text(r.first_seen);
+    a.text(r.last_confirmed);
+    a.text(r.last_updated);
+    a.number(r.evidence_count);
+    a.texts(r.tags);
+    a.text(r.locale);
+    a.texts(r.aliases);
+    a.texts(r.examples);
+    a.texts(r.non_examples);
+    a.text(r.reproduction);
+    a.text(r.source_url);
+    a.text(r.source);
+    a.small_int(r.source_line);
+    a.record_format(r.format);
+}
+
 class SnapshotWriter {
   public:
     explicit SnapshotWriter(std::string& out) : out_(out) {}
@@ -199,73 +267,17 @@ class SnapshotWriter {
         }
     }
 
-    void record(const Record& r) {
-        text(r.id);
-        text(r.signature);
-        text(r.signature_zh);
-        text(r.regex);
-        text(r.domain);
-        text(r.category);
-        text(r.subcategory);
-        text(r.root_cause);
-        text(r.root_cause_type);
-        text(r.root_cause_zh);
-        varint(r.versions.size());
-        for (const auto& v : r.versions) {
-            text(v.version);
-            text(v.introduced);
-            text(v.deprecated);
-            text(v.removed);
-            text(v.behavior_change);
-            text(v.status);
+    void record(const Record& r) { record_fields(*this, r); }
+
+    template <typename T, typename Each>
+    void list(const std::vector<T>& items, std::size_t /*min_bytes*/, Each each) {
+        varint(items.size());
+        for (const auto& item : items) {
+            each(item);
         }
-        text(r.os_specific_json);
-        varint(r.dead_ends.size());
-        for (const auto& d : r.dead_ends) {
-            text(d.action);
-            text(d.why_fails);
-            number(d.fail_rate);
-            text(d.condition);
-            texts(d.sources);
-            text(d.action_zh);
-            text(d.why_fails_zh);
-            text(d.condition_zh);
-        }
-        varint(r.workarounds.size());
-        for (const auto& w : r.workarounds) {
-            text(w.action);
-            number(w.success_rate);
-            text(w.how);
-            text(w.condition);
-            texts(w.sources);
-            text(w.condition_zh);
-        }
-        texts(r.workarounds_zh);
-        related(r.transition_graph.leads_to);
-        related(r.transition_graph.preceded_by);
-        related(r.transition_graph.frequently_confused_with);
-        text(r.official_doc_url);
-        text(r.official_doc_section);
-        text(r.error_code);
-        text(r.verification_tier);
-        number(r.confidence);
-        number(r.fix_success_rate);
-        text(r.resolvable);
-        text(r.first_seen);
-        text(r.last_confirmed);
-        text(r.last_updated);
-        number(r.evidence_count);
-        texts(r.tags);
-        text(r.locale);
-        texts(r.aliases);
-        texts(r.examples);
-        texts(r.non_examples);
-        text(r.reproduction);
-        text(r.source_url);
-        text(r.source);
-        signed_varint(r.source_line);
-        byte(static_cast<std::uint8_t>(r.format));
     }
+    void small_int(int v) { signed_varint(v); }
+    void record_format(RecordFormat f) { byte(static_cast<std::uint8_t>(f)); }
 
     void problem(const Problem& p) {
         byte(static_cast<std::uint8_t>(p.severity));
@@ -415,77 +427,25 @@ class SnapshotReader {
         }
     }
 
-    void record(Record& r) {
-        text(r.id);
-        text(r.signature);
-        text(r.signature_zh);
-        text(r.regex);
-        text(r.domain);
-        text(r.category);
-        text(r.subcategory);
-        text(r.root_cause);
-        text(r.root_cause_type);
-        text(r.root_cause_zh);
-        r.versions.resize(count(6));
-        for (auto& v : r.versions) {
-            text(v.version);
-            text(v.introduced);
-            text(v.deprecated);
-            text(v.removed);
-            text(v.behavior_change);
-            text(v.status);
+    void record(Record& r) { record_fields(*this, r); }
+
+    /// Reads a count (each item takes at least `min_bytes`, so a count larger
+    /// than the bytes left fails before anything is reserved), then the items.
+    template <typename T, typename Each>
+    void list(std::vector<T>& items, std::size_t min_bytes, Each each) {
+        items.resize(count(min_bytes));
+        for (auto& item : items) {
+            each(item);
         }
-        text(r.os_specific_json);
-        r.dead_ends.resize(count(8));
-        for (auto& d : r.dead_ends) {
-            text(d.action);
-            text(d.why_fails);
-            number(d.fail_rate);
-            text(d.condition);
-            texts(d.sources);
-            text(d.action_zh);
-            text(d.why_fails_zh);
-            text(d.condition_zh);
-        }
-        r.workarounds.resize(count(6));
-        for (auto& w : r.workarounds) {
-            text(w.action);
-            number(w.success_rate);
-            text(w.how);
-            text(w.condition);
-            texts(w.sources);
-            text(w.condition_zh);
-        }
-        texts(r.workarounds_zh);
-        related(r.transition_graph.leads_to);
-        related(r.transition_graph.preceded_by);
-        related(r.transition_graph.frequently_confused_with);
-        text(r.official_doc_url);
-        text(r.official_doc_section);
-        text(r.error_code);
-        text(r.verification_tier);
-        number(r.confidence);
-        number(r.fix_success_rate);
-        text(r.resolvable);
-        text(r.first_seen);
-        text(r.last_confirmed);
-        text(r.last_updated);
-        number(r.evidence_count);
-        texts(r.tags);
-        text(r.locale);
-        texts(r.aliases);
-        texts(r.examples);
-        texts(r.non_examples);
-        text(r.reproduction);
-        text(r.source_url);
-        text(r.source);
-        r.source_line = small_int();
+    }
+    void small_int(int& v) { v = small_int(); }
+    void record_format(RecordFormat& f) {
         std::uint8_t format = byte();
         if (format > static_cast<std::uint8_t>(RecordFormat::canon_json)) {
             fail("unknown record format " + std::to_string(format));
             return;
         }
-        r.format = static_cast<RecordFormat>(format);
+        f = static_cast<RecordFormat>(format);
     }
 
     void problem(Problem& p) {
