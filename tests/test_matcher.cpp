@@ -390,22 +390,16 @@ TEST_CASE("the literal prefilter never loses or adds a match (public catalogue)"
 TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Unicode folds",
           "[matcher][prefilter]") {
     CatalogueLoad load;
-    for (auto [id, re] : std::vector<std::pair<std::string, std::string>>{
-             {"t/and", "token.*limit.*exceeded"},
-             {"t/dnf", "(nat.*gateway.*idle|connection.*drop.*nat|350 seconds)"},
-             {"t/pure", "ECONNRESET|socket hang up"},
-             {"t/cyrillic", "(за здоровье|Russian.*toast)"},
-             {"t/vietnamese", "(Tết|lunar.*festival)"},
-             {"t/kelvin", "kill -s kernel"},
-             {"t/short", "(6.4|june 4.*1989)"},
-             {"t/two", "W/|etag mismatch"},
-             {"t/anchored", "^fatal: repository '.*' not found$"}}) {
-        Record r;
-        r.id = id;
-        r.signature = id;
-        r.regex = re;
-        load.catalogue.add(std::move(r));
-    }
+    load.catalogue =
+        catalogue_of({{"t/and", "token.*limit.*exceeded"},
+                      {"t/dnf", "(nat.*gateway.*idle|connection.*drop.*nat|350 seconds)"},
+                      {"t/pure", "ECONNRESET|socket hang up"},
+                      {"t/cyrillic", "(за здоровье|Russian.*toast)"},
+                      {"t/vietnamese", "(Tết|lunar.*festival)"},
+                      {"t/kelvin", "kill -s kernel"},
+                      {"t/short", "(6.4|june 4.*1989)"},
+                      {"t/two", "W/|etag mismatch"},
+                      {"t/anchored", "^fatal: repository '.*' not found$"}});
     std::vector<std::string> lines = {
         "TOKEN LIMIT EXCEEDED for model",
         "limit exceeded",  // only some literals of the term
