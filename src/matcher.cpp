@@ -133,6 +133,11 @@ struct PatternFacts {
     /// The pattern is nothing but literal strings joined by `|` (each a
     /// one-literal term): finding one of them is a match, no regex needed.
     bool pure = false;
+    /// The pattern as alternatives of literals that must occur in this order
+    /// with anything between (`idle.*timeout|max_idle`), when it is only
+    /// that: finding them in order in an ASCII line is a match.
+    std::vector<std::vector<std::string>> in_order;
+    bool in_order_ok = false;
 };
 
 /// Code points with no case mapping, so a caseless match of them is a byte
@@ -164,12 +169,14 @@ class PatternLiterals {
         if (failed_ || pos_ != re_.size()) {
             facts.required = {};
             facts.pure = false;
+            facts.in_order_ok = false;
+            facts.in_order.clear();
         }
         return facts;
     }
 
   private:
-    enum class Kind { literal, group, zero_width, other };
+    enum class Kind { literal, group, dot, zero_width, other };
     struct Item {
         Kind kind = Kind::other;
         std::string text;       // a literal: one character's bytes, lowercase if ASCII
@@ -187,6 +194,8 @@ class PatternLiterals {
             PatternFacts next = sequence();
             facts.literal_chars = std::min(facts.literal_chars, next.literal_chars);
             facts.pure = facts.pure && next.pure;
+            facts.in_order_ok = facts.in_order_ok && next.in_order_ok;
+            facts.in_order.insert(facts.in_order.end(), next.in_order.begin(), next.in_order.end());
             require_either(facts.required, std::move(next.required));
         }
         return facts;
@@ -197,6 +206,11 @@ class PatternLiterals {
         int items = 0;
         bool only_literals = true;  // and each once and foldable
         bool lone_pure_group = false;
+        bool ordered = true;  // literals (once, foldable) and `.*` only
+        std::vector<std::string> pieces;
+        std::string piece;
+        const PatternFacts* lone_group = nullptr;
+        PatternFacts group_facts;
         std::string run;
         auto close = [&] {
             if (!run.empty()) {
@@ -211,6 +225,8 @@ class PatternLiterals {
             switch (it.kind) {
                 case Kind::literal:
                     only_literals = only_literals && times == Times::once && it.foldable;
+                    ordered = ordered && times == Times::once && it.foldable;
+                    piece += it.text;
                     if (times == Times::optional) {
                         close();
                         break;
@@ -233,20 +249,46 @@ class PatternLiterals {
                 case Kind::group:
                     close();
                     only_literals = false;
+                    ordered = false;
+                    if (times == Times::once && it.group.in_order_ok) {
+                        group_facts.in_order = it.group.in_order;
+                        lone_group = &group_facts;
+                    }
                     if (times != Times::optional) {
                         facts.literal_chars += it.group.literal_chars;
                         require_both(facts.required, std::move(it.group.required));
                         lone_pure_group = times == Times::once && it.group.pure;
                     }
                     break;
+                case Kind::dot:
+                    // `.*` only separates pieces; `.`, `.?`, `.+`, `.{2}` count characters.
+                    ordered = ordered && times == Times::optional && star_;
+                    if (!piece.empty()) {
+                        pieces.push_back(std::move(piece));
+                        piece.clear();
+                    }
+                    only_literals = false;
+                    close();
+                    break;
                 case Kind::zero_width:
                 case Kind::other:
                     only_literals = false;
+                    ordered = false;
                     close();
                     break;
             }
         }
         close();
+        if (items == 1 && lone_group != nullptr) {
+            facts.in_order = std::move(group_facts.in_order);
+            facts.in_order_ok = true;
+        } else if (items > 0 && ordered) {
+            if (!piece.empty()) {
+                pieces.push_back(std::move(piece));
+            }
+            facts.in_order = {std::move(pieces)};
+            facts.in_order_ok = true;
+        }
         // Pure: one run of plain literals, or one group of pure alternatives.
         facts.pure = items > 0 && (only_literals || (items == 1 && lone_pure_group));
         return facts;
@@ -254,6 +296,7 @@ class PatternLiterals {
 
     Times quantifier() {
         Times t = Times::once;
+        star_ = at('*');
         if (at('*') || at('?')) {
             t = Times::optional;
             ++pos_;
@@ -352,6 +395,7 @@ class PatternLiterals {
                 skip_class();
                 return it;
             case '.':
+                it.kind = Kind::dot;
                 return it;
             case '^':
             case '$':
@@ -423,6 +467,7 @@ class PatternLiterals {
     std::string_view re_;
     std::size_t pos_ = 0;
     bool failed_ = false;
+    bool star_ = false;  // the last quantifier read was `*`
 };
 
 // Words that say nothing about which error it is.
@@ -537,7 +582,11 @@ struct Matcher::Impl {
     std::vector<std::vector<std::uint32_t>> triggers_of_window;  // by literal of `literals`
     std::vector<std::uint32_t> non_ascii_terms;  // terms whose trigger is k_non_ascii
     std::vector<bool> pure;                      // by regex: a term met is a match
-    std::vector<std::uint32_t> always;           // regexes with no usable literal: every line
+    // By regex: alternatives of literals in order, checked without RE2 on an
+    // ASCII line (RE2's `.` does not match a byte of invalid UTF-8); empty:
+    // the pattern has another shape.
+    std::vector<std::vector<std::vector<std::string>>> in_order;
+    std::vector<std::uint32_t> always;  // regexes with no usable literal: every line
     // Built on first use (automaton()): a message of a few lines is matched
     // trigger by trigger faster than the automaton is built.
     std::vector<std::string> windows;
@@ -700,6 +749,8 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         PatternFacts facts = PatternLiterals(pattern).read();
         m.regexes.push_back(std::make_unique<LazyRegex>(std::move(pattern)));
         m.specificity[i] = facts.literal_chars;
+        m.in_order.push_back(facts.in_order_ok ? std::move(facts.in_order)
+                                               : std::vector<std::vector<std::string>>{});
 
         // Literals of one or two bytes would make almost every line a
         // candidate: a term keeps those of 3+ bytes, else its longest of 2.
@@ -854,6 +905,28 @@ bool has_non_ascii(const char* p, std::size_t n) {
     return false;
 }
 
+/// True when some alternative's literals all occur in `lowered`, in order,
+/// without overlapping: what `a.*b.*c` matches in a line of ASCII.
+bool holds_in_order(const std::vector<std::vector<std::string>>& alternatives,
+                    const std::string& lowered) {
+    for (const auto& pieces : alternatives) {
+        std::size_t at = 0;
+        bool all = true;
+        for (const auto& piece : pieces) {
+            std::size_t found = lowered.find(piece, at);
+            if (found == std::string::npos) {
+                all = false;
+                break;
+            }
+            at = found + piece.size();
+        }
+        if (all) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) const {
@@ -990,9 +1063,20 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     for (std::uint32_t r : candidates) {
         if (m.pure[r]) {
             out.push_back(m.record_of_regex[r]);
-        } else {
-            run(r);
+            continue;
         }
+        if (!m.in_order[r].empty()) {
+            if (non_ascii < 0) {
+                non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
+            }
+            if (non_ascii == 0) {
+                if (holds_in_order(m.in_order[r], lower())) {
+                    out.push_back(m.record_of_regex[r]);
+                }
+                continue;
+            }
+        }
+        run(r);
     }
     if (m.always.empty()) {
         return;

@@ -399,7 +399,10 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
                       {"t/kelvin", "kill -s kernel"},
                       {"t/short", "(6.4|june 4.*1989)"},
                       {"t/two", "W/|etag mismatch"},
-                      {"t/anchored", "^fatal: repository '.*' not found$"}});
+                      {"t/anchored", "^fatal: repository '.*' not found$"},
+                      {"t/order", "(idle.*timeout|max_connection_idle)"},
+                      {"t/overlap", "xyab.*bcxy"},
+                      {"t/dots", "disk.+full|quota.{2}exceeded|295.?c|err.{0,3}x"}});
     std::vector<std::string> lines = {
         "TOKEN LIMIT EXCEEDED for model",
         "limit exceeded",  // only some literals of the term
@@ -427,6 +430,22 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
         "econn\rreset",
         "\x1b]0;ECONN\x07RESET",
         "nothing to see",
+        "IDLE connection hit the TIMEOUT",
+        "timeout while idle",  // the wrong order
+        "idletimeout",
+        "idle \xff timeout",  // RE2's `.` does not match a byte of invalid UTF-8
+        "idle \xC3\xA9t\xC3\xA9 timeout",
+        "MAX_CONNECTION_IDLE=5",
+        "xyabcxy",  // the pieces would overlap
+        "xyab bcxy",
+        "diskfull",
+        "disk is full",
+        "quota..exceeded",
+        "quota.exceeded",
+        "section 295 of the code",  // `.?` is at most one character
+        "295-c",
+        "error x",
+        "err x",
     };
     check_against_brute_force(load, lines);
     Matcher m(load.catalogue);
