@@ -38,10 +38,11 @@ using Term = std::vector<std::string>;
 const std::string k_non_ascii("\0non-ascii", 10);
 
 struct Requirement {
-    std::vector<Term> terms{Term{}};  // met by every line until narrowed
+    std::vector<Term> terms;  // none: met by every line (no requirement yet)
 
     bool always() const {
-        return std::any_of(terms.begin(), terms.end(), [](const Term& t) { return t.empty(); });
+        return terms.empty() ||
+               std::any_of(terms.begin(), terms.end(), [](const Term& t) { return t.empty(); });
     }
     static std::size_t weight(const std::string& literal) {
         return literal == k_non_ascii ? 1 : literal.size();
