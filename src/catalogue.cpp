@@ -1,6 +1,8 @@
 // The one place that walks directories and reads catalogue files.
 #include "errlens/catalogue.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -232,8 +234,8 @@ void write_cache(const fs::path& path, std::string_view bytes) {
     }
     // Unique enough between runs writing at once; a clash costs a rewrite.
     fs::path temp = path;
-    temp += ".tmp" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
-            "-" + std::to_string(reinterpret_cast<std::uintptr_t>(&bytes) & 0xffffff);
+    temp += ".tmp" + std::to_string(getpid()) + "-" +
+            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
