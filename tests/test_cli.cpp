@@ -275,3 +275,30 @@ TEST_CASE("cli: scan --jobs gives the one-thread report, also for jsonl", "[cli]
     fs::remove(big);
     fs::remove(small);
 }
+
+TEST_CASE("cli: a regex RE2 rejects is reported by the run that needs it, and by validate",
+          "[cli]") {
+    namespace fs = std::filesystem;
+    auto dir = fs::temp_directory_path() / "errlens-cli-bad-regex";
+    fs::create_directories(dir);
+    std::ofstream(dir / "records.json") << R"json([
+  {"id": "x/lookahead", "signature": "deploy failed before bar", "regex": "deploy failed(?= before)",
+   "domain": "x", "category": "x", "root_cause": "r", "verification_tier": "ai_generated"},
+  {"id": "x/fine", "signature": "all fine here", "regex": "all fine here",
+   "domain": "x", "category": "x", "root_cause": "r", "verification_tier": "ai_generated"}
+])json";
+    std::string args = "--no-builtin --no-cache --catalog " + quote(dir.string());
+    // The line holds the bad regex's literal: it is compiled, fails, and is reported.
+    Run met = run(args + " scan -", "printf 'deploy failed before bar\\nall fine here\\n' |");
+    CHECK(met.code == 1);
+    CHECK(contains(met.out, "x/fine"));
+    CHECK(contains(met.err, "1 record(s) have a regex RE2 cannot compile"));
+    // A log without its literal never needs it.
+    Run unmet = run(args + " scan -", "printf 'all fine here\\n' |");
+    CHECK(unmet.code == 1);
+    CHECK_FALSE(contains(unmet.err, "cannot compile"));
+    Run lint = run("validate " + quote(dir.string()));
+    CHECK(lint.code == 1);  // problems found, as a linter reports them
+    CHECK(contains(lint.out + lint.err, "x/lookahead"));
+    fs::remove_all(dir);
+}
