@@ -1,10 +1,11 @@
-// Matching: each pattern is reduced to literals one of which every match must
-// contain (chosen to be as long, so as rare, as possible); one Aho-Corasick
-// pass over a line finds which of them occur, and only the patterns they
-// belong to are run with RE2. One unanchored RE2::Set over thousands of
-// `.*`-heavy patterns was measured at 0.023 MB/s; RE2's own FilteredRE2
-// picked atoms as common as "http" and "error", so most lines still reached
-// the regexes.
+// Matching: each pattern is reduced to what any match requires, alternatives
+// ("terms") of literals that must all occur; each term's rarest literal is its
+// trigger, one Aho-Corasick automaton finds triggers (over whole blocks, to
+// skip lines, or over one line), the term's other literals are looked for in
+// the line, and only then does RE2 run, if at all. One unanchored RE2::Set
+// over thousands of `.*`-heavy patterns was measured at 0.023 MB/s; RE2's own
+// FilteredRE2 picked atoms as common as "http" and "error", so most lines
+// still reached the regexes.
 #include "errlens/matcher.hpp"
 
 #include <re2/re2.h>
@@ -548,9 +549,6 @@ struct LazyRegex {
 // does not: KELVIN SIGN folds to k and LATIN SMALL LETTER LONG S to s. A line
 // holding one is checked against every regex.
 const std::vector<std::string> k_unicode_folds = {"\xE2\x84\xAA", "\xC5\xBF"};
-
-// At most this many requirements gate one regex (bits of a mask).
-constexpr std::size_t k_max_gates = 8;
 
 }  // namespace
 

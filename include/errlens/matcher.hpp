@@ -1,8 +1,8 @@
-// The matcher compiles every record's regex once (RE2, case-insensitive) and
-// finds which records a line matches. It never runs every regex on every line:
-// each pattern is reduced to literals one of which any match must contain,
-// one Aho-Corasick pass finds those present in a line, and only their
-// patterns are run. Results are data (Diagnosis); rendering is elsewhere.
+// The matcher finds which records a line matches (RE2, case-insensitive)
+// without running every regex on every line: each pattern is reduced to the
+// literals any match must contain, an automaton finds where they occur, and
+// only the patterns whose literals are all there are run, each regex compiled
+// when first needed. Results are data (Diagnosis); rendering is elsewhere.
 #pragma once
 
 #include <cstddef>
@@ -40,7 +40,8 @@ struct Diagnosis {
 
 class Matcher {
   public:
-    /// Compiles every record of `catalogue`; the catalogue must outlive the matcher.
+    /// Reads what every record's pattern requires (regexes compile on first use);
+    /// the catalogue must outlive the matcher.
     explicit Matcher(const Catalogue& catalogue);
     ~Matcher();
     Matcher(const Matcher&) = delete;
