@@ -175,10 +175,14 @@ std::size_t LiteralSet::find_candidate(std::string_view block, std::size_t from)
             skip_escape(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(end)));
         state = s;
     }
-    const void* nl = memrchr(base + from, '\n', static_cast<std::size_t>(p - (base + from)));
+    return line_start(block, from, static_cast<std::size_t>(p - base));
+}
+
+std::size_t line_start(std::string_view block, std::size_t from, std::size_t pos) {
+    const void* nl = memrchr(block.data() + from, '\n', pos - from);
     return nl == nullptr
                ? from
-               : static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
+               : static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) + 1;
 }
 
 const char* skip_escape(const char* esc, const char* end) {

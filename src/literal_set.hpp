@@ -74,6 +74,9 @@ class LiteralSet {
 /// clean_line drops, and what the block scan steps over.
 const char* skip_escape(const char* esc, const char* end);
 
+/// Where the line holding `block[pos]` starts, not before `from` (a line start).
+std::size_t line_start(std::string_view block, std::size_t from, std::size_t pos);
+
 /// Newlines in [p, p + n).
 std::size_t count_newlines(const char* p, std::size_t n);
 

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -65,7 +66,7 @@ struct Requirement {
 constexpr std::size_t k_max_terms = 32;
 constexpr std::size_t k_max_term_literals = 8;
 
-// Both must hold. Too many combinations keep the stronger side alone.
+// Adds `more`'s literals to the term, keeping at most k_max_term_literals.
 void add_to_term(Term& t, const Term& more) {
     for (const auto& lit : more) {
         if (std::find(t.begin(), t.end(), lit) == t.end()) {
@@ -132,14 +133,17 @@ struct PatternFacts {
     /// Literal characters every match contains (alternatives count their
     /// weakest branch, optional items nothing): longer is more specific.
     int literal_chars = 0;
-    /// The pattern is nothing but literal strings joined by `|` (each a
-    /// one-literal term): finding one of them is a match, no regex needed.
-    bool pure = false;
     /// The pattern as alternatives of literals that must occur in this order
     /// with anything between (`idle.*timeout|max_idle`), when it is only
-    /// that: finding them in order in an ASCII line is a match.
+    /// that: finding them in order in an ASCII line is a match, and when
+    /// each alternative is one literal, finding it in any line is.
     std::vector<std::vector<std::string>> in_order;
     bool in_order_ok = false;
+
+    bool literals_only() const {
+        return in_order_ok && std::all_of(in_order.begin(), in_order.end(),
+                                          [](const auto& pieces) { return pieces.size() == 1; });
+    }
 };
 
 /// Code points with no case mapping, so a caseless match of them is a byte
@@ -170,7 +174,6 @@ class PatternLiterals {
         PatternFacts facts = alternation();
         if (failed_ || pos_ != re_.size()) {
             facts.required = {};
-            facts.pure = false;
             facts.in_order_ok = false;
             facts.in_order.clear();
         }
@@ -195,7 +198,6 @@ class PatternLiterals {
             ++pos_;
             PatternFacts next = sequence();
             facts.literal_chars = std::min(facts.literal_chars, next.literal_chars);
-            facts.pure = facts.pure && next.pure;
             facts.in_order_ok = facts.in_order_ok && next.in_order_ok;
             facts.in_order.insert(facts.in_order.end(), next.in_order.begin(), next.in_order.end());
             require_either(facts.required, std::move(next.required));
@@ -206,13 +208,11 @@ class PatternLiterals {
     PatternFacts sequence() {
         PatternFacts facts;
         int items = 0;
-        bool only_literals = true;  // and each once and foldable
-        bool lone_pure_group = false;
         bool ordered = true;  // literals (once, foldable) and `.*` only
         std::vector<std::string> pieces;
         std::string piece;
-        const PatternFacts* lone_group = nullptr;
-        PatternFacts group_facts;
+        bool group_ordered = false;  // the last item was a group of literals in order
+        std::vector<std::vector<std::string>> group_order;
         std::string run;
         auto close = [&] {
             if (!run.empty()) {
@@ -226,7 +226,6 @@ class PatternLiterals {
             ++items;
             switch (it.kind) {
                 case Kind::literal:
-                    only_literals = only_literals && times == Times::once && it.foldable;
                     ordered = ordered && times == Times::once && it.foldable;
                     piece += it.text;
                     if (times == Times::optional) {
@@ -250,16 +249,14 @@ class PatternLiterals {
                     break;
                 case Kind::group:
                     close();
-                    only_literals = false;
                     ordered = false;
-                    if (times == Times::once && it.group.in_order_ok) {
-                        group_facts.in_order = it.group.in_order;
-                        lone_group = &group_facts;
+                    group_ordered = times == Times::once && it.group.in_order_ok;
+                    if (group_ordered) {
+                        group_order = std::move(it.group.in_order);
                     }
                     if (times != Times::optional) {
                         facts.literal_chars += it.group.literal_chars;
                         require_both(facts.required, std::move(it.group.required));
-                        lone_pure_group = times == Times::once && it.group.pure;
                     }
                     break;
                 case Kind::dot:
@@ -269,20 +266,18 @@ class PatternLiterals {
                         pieces.push_back(std::move(piece));
                         piece.clear();
                     }
-                    only_literals = false;
                     close();
                     break;
                 case Kind::zero_width:
                 case Kind::other:
-                    only_literals = false;
                     ordered = false;
                     close();
                     break;
             }
         }
         close();
-        if (items == 1 && lone_group != nullptr) {
-            facts.in_order = std::move(group_facts.in_order);
+        if (items == 1 && group_ordered) {
+            facts.in_order = std::move(group_order);
             facts.in_order_ok = true;
         } else if (items > 0 && ordered) {
             if (!piece.empty()) {
@@ -291,8 +286,6 @@ class PatternLiterals {
             facts.in_order = {std::move(pieces)};
             facts.in_order_ok = true;
         }
-        // Pure: one run of plain literals, or one group of pure alternatives.
-        facts.pure = items > 0 && (only_literals || (items == 1 && lone_pure_group));
         return facts;
     }
 
@@ -517,6 +510,15 @@ std::string normalized(std::string_view text) {
     return out;
 }
 
+// How every pattern is compiled, alone or in a set: caseless, quiet.
+RE2::Options pattern_options(std::int64_t max_mem) {
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    options.set_max_mem(max_mem);
+    return options;
+}
+
 // A regex compiled on first use: most patterns never meet a line holding
 // their literals, and compiling thousands up front was most of start-up.
 struct LazyRegex {
@@ -531,11 +533,7 @@ struct LazyRegex {
         if (re != nullptr) {
             return *re;
         }
-        RE2::Options options;
-        options.set_case_sensitive(false);
-        options.set_log_errors(false);
-        options.set_max_mem(8 << 20);
-        auto fresh = std::make_unique<RE2>(pattern, options);
+        auto fresh = std::make_unique<RE2>(pattern, pattern_options(8 << 20));
         // Threads racing here compile twice; one copy wins, the other is freed.
         if (compiled.compare_exchange_strong(re, fresh.get(), std::memory_order_acq_rel)) {
             return *fresh.release();
@@ -554,10 +552,8 @@ const std::vector<std::string> k_unicode_folds = {"\xE2\x84\xAA", "\xC5\xBF"};
 
 struct Matcher::Impl {
     const Catalogue& catalogue;
-    std::vector<std::unique_ptr<LazyRegex>> regexes;
-    std::vector<std::size_t> record_of_regex;  // regex -> record index
-    std::vector<int> regex_of_record;          // record index -> regex, -1 if none
-    std::vector<int> specificity;              // by record index
+    std::vector<std::unique_ptr<LazyRegex>> regexes;  // by record index
+    std::vector<int> specificity;                     // by record index
 
     // A regex is tried on a line when all literals of one of its terms occur.
     // Each term has one trigger, its rarest literal, in the automaton; the
@@ -636,7 +632,7 @@ struct Matcher::Impl {
     }
 
     Problem regex_problem(std::uint32_t r) const {
-        const Record& record = catalogue.records()[record_of_regex[r]];
+        const Record& record = catalogue.records()[r];
         const LazyRegex& l = *regexes[r];
         return {Severity::warning,
                 record.source,
@@ -737,19 +733,14 @@ std::string window_of(const std::string& trigger) {
 Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(catalogue)) {
     Impl& m = *impl_;
     const auto& records = catalogue.records();
-    m.regex_of_record.assign(records.size(), -1);
     m.specificity.assign(records.size(), 0);
     std::unordered_map<std::string, std::size_t> trigger_index;
     for (std::size_t i = 0; i < records.size(); ++i) {
         std::string pattern = effective_regex(records[i]);
-        auto id = static_cast<std::uint32_t>(m.regexes.size());
-        m.regex_of_record[i] = static_cast<int>(id);
-        m.record_of_regex.push_back(i);
+        auto id = static_cast<std::uint32_t>(i);
         PatternFacts facts = PatternLiterals(pattern).read();
         m.regexes.push_back(std::make_unique<LazyRegex>(std::move(pattern)));
         m.specificity[i] = facts.literal_chars;
-        m.in_order.push_back(facts.in_order_ok ? std::move(facts.in_order)
-                                               : std::vector<std::vector<std::string>>{});
 
         // Literals of one or two bytes would make almost every line a
         // candidate: a term keeps those of 3+ bytes, else its longest of 2.
@@ -773,11 +764,14 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
             }
             terms.push_back(std::move(kept));
         }
-        bool pure = facts.pure && usable;
+        // Pure when each alternative is one literal, kept whole as its term.
+        bool pure = facts.literals_only() && usable;
         for (std::size_t t = 0; pure && t < terms.size(); ++t) {
             pure = terms[t].size() == 1 && terms[t] == facts.required.terms[t];
         }
         m.pure.push_back(pure);
+        m.in_order.push_back(facts.in_order_ok && !pure ? std::move(facts.in_order)
+                                                        : std::vector<std::vector<std::string>>{});
         if (!usable) {
             m.always.push_back(id);
             continue;
@@ -864,8 +858,7 @@ std::vector<Problem> Matcher::problems_met() const {
     return out;
 }
 bool Matcher::compiled(std::size_t i) const {
-    int r = impl_->regex_of_record.at(i);
-    return r >= 0 && impl_->regexes[static_cast<std::size_t>(r)]->get().ok();
+    return impl_->regexes.at(i)->get().ok();
 }
 int Matcher::specificity(std::size_t i) const {
     return impl_->specificity.at(i);
@@ -878,11 +871,7 @@ bool Matcher::holds_signature(std::size_t record_index, std::string_view normali
 }
 
 std::vector<std::size_t> Matcher::unfiltered_records() const {
-    std::vector<std::size_t> out;
-    for (std::uint32_t r : impl_->always) {
-        out.push_back(impl_->record_of_regex[r]);
-    }
-    return out;
+    return {impl_->always.begin(), impl_->always.end()};
 }
 
 namespace {
@@ -941,10 +930,7 @@ std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) co
         while (static_cast<unsigned char>(block[i]) < 0x80) {
             ++i;
         }
-        const void* nl = memrchr(block.data() + from, '\n', i - from);
-        candidate = nl == nullptr
-                        ? from
-                        : static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) + 1;
+        candidate = detail::line_start(block, from, i);
     }
     return candidate;
 }
@@ -979,6 +965,12 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     bool fold = false;
     bool is_lowered = false;
     int non_ascii = -1;  // not looked at yet
+    auto has_non_ascii_byte = [&] {
+        if (non_ascii < 0) {
+            non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
+        }
+        return non_ascii == 1;
+    };
     auto lower = [&]() -> const std::string& {
         if (!is_lowered) {
             lowered.assign(line);
@@ -996,10 +988,7 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
         for (const auto& lit : term.rest) {
             if (lit == k_non_ascii) {
-                if (non_ascii < 0) {
-                    non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
-                }
-                if (non_ascii == 0) {
+                if (!has_non_ascii_byte()) {
                     return;
                 }
                 continue;
@@ -1039,18 +1028,15 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
             }
         }
     }
-    if (!m.non_ascii_terms.empty()) {
-        non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
-        if (non_ascii == 1) {
-            for (std::uint32_t t : m.non_ascii_terms) {
-                met(t);
-            }
+    if (!m.non_ascii_terms.empty() && has_non_ascii_byte()) {
+        for (std::uint32_t t : m.non_ascii_terms) {
+            met(t);
         }
     }
     auto run = [&](std::uint32_t r) {
         const RE2& re = m.regexes[r]->get();
         if (re.ok() && RE2::PartialMatch(line, re)) {
-            out.push_back(m.record_of_regex[r]);
+            out.push_back(r);
         }
     };
     if (fold) {
@@ -1061,19 +1047,14 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     }
     for (std::uint32_t r : candidates) {
         if (m.pure[r]) {
-            out.push_back(m.record_of_regex[r]);
+            out.push_back(r);
             continue;
         }
-        if (!m.in_order[r].empty()) {
-            if (non_ascii < 0) {
-                non_ascii = has_non_ascii(line.data(), line.size()) ? 1 : 0;
+        if (!m.in_order[r].empty() && !has_non_ascii_byte()) {
+            if (holds_in_order(m.in_order[r], lower())) {
+                out.push_back(r);
             }
-            if (non_ascii == 0) {
-                if (holds_in_order(m.in_order[r], lower())) {
-                    out.push_back(m.record_of_regex[r]);
-                }
-                continue;
-            }
+            continue;
         }
         run(r);
     }
@@ -1081,11 +1062,7 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         return;
     }
     std::call_once(m.always_set_once, [&m] {
-        RE2::Options options;
-        options.set_case_sensitive(false);
-        options.set_log_errors(false);
-        options.set_max_mem(32 << 20);
-        auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+        auto set = std::make_unique<RE2::Set>(pattern_options(32 << 20), RE2::UNANCHORED);
         for (std::uint32_t r : m.always) {
             if (set->Add(m.regexes[r]->pattern, nullptr) < 0) {
                 return;  // a regex RE2 rejects: they run one by one, and it fails there
@@ -1100,7 +1077,7 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         RE2::Set::ErrorInfo error{};
         if (m.always_set->Match(line, &set_hits, &error)) {
             for (int i : set_hits) {
-                out.push_back(m.record_of_regex[m.always[static_cast<std::size_t>(i)]]);
+                out.push_back(m.always[static_cast<std::size_t>(i)]);
             }
             return;
         }
@@ -1256,10 +1233,7 @@ void LogScanner::scan_block(std::string_view block) {
             // A line this long is scanned in pieces, each cleaned on its own,
             // which can find what the whole line cleaned does not: the
             // pieces decide, as they do when the line arrives in chunks.
-            std::size_t long_line = long_line_in(block, pos, candidate);
-            if (long_line != candidate) {
-                candidate = long_line;
-            }
+            candidate = long_line_in(block, pos, candidate);
         }
         line_number_ += detail::count_newlines(block.data() + pos, candidate - pos);
         if (candidate == block.size()) {
@@ -1325,15 +1299,15 @@ void LogScanner::scan_line(std::string_view raw) {
             s.line = line_number_;
             constexpr std::size_t k_max_kept = 4096;
             s.text = std::string(line.substr(0, k_max_kept));
-            const Record& rec = matcher_.catalogue().records()[r];
             if (norm_line.empty()) {
                 norm_line = normalized(line);
             }
             s.exact = matcher_.holds_signature(r, norm_line);
             order_.push_back(r);
             if (on_first_match_) {
-                on_first_match_({&rec, MatchKind::regex, regex_score(matcher_, r, s.exact), source_,
-                                 s.line, s.text, 1});
+                Diagnosis first = diagnosis_of(r);
+                first.count = 1;
+                on_first_match_(first);
             }
         }
     }
@@ -1355,13 +1329,21 @@ void LogScanner::append(const LogScanner& next) {
     line_number_ += next.line_number_;
 }
 
+Diagnosis LogScanner::diagnosis_of(std::size_t record) const {
+    const Seen& s = seen_[record];
+    return {&matcher_.catalogue().records()[record],
+            MatchKind::regex,
+            regex_score(matcher_, record, s.exact),
+            source_,
+            s.line,
+            s.text,
+            s.count};
+}
+
 std::vector<Diagnosis> LogScanner::diagnoses_as_found() const {
     std::vector<Diagnosis> out;
-    const auto& records = matcher_.catalogue().records();
     for (std::size_t r : order_) {
-        const Seen& s = seen_[r];
-        out.push_back({&records[r], MatchKind::regex, regex_score(matcher_, r, s.exact), source_,
-                       s.line, s.text, s.count});
+        out.push_back(diagnosis_of(r));
     }
     return out;
 }

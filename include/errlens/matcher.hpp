@@ -128,6 +128,7 @@ class LogScanner {
     void scan_block(std::string_view block);
     static std::size_t long_line_in(std::string_view block, std::size_t from, std::size_t to);
     void scan_line(std::string_view raw);
+    Diagnosis diagnosis_of(std::size_t record) const;
 
     const Matcher& matcher_;
     std::string source_;
