@@ -33,6 +33,28 @@ struct CiFixture {
     }
 };
 
+/// A regex diagnosis for each of `records` (ids test/<stem><i>), each at line
+/// i + 1 of a.log; the records must outlive the diagnoses.
+std::vector<Diagnosis> one_per_line(std::vector<Record>& records, const std::string& stem,
+                                    const std::string& root_cause) {
+    std::vector<Diagnosis> ds;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        records[i].id = "test/" + stem + std::to_string(i);
+        records[i].signature = stem + " " + std::to_string(i);
+        records[i].root_cause = root_cause;
+        ds.push_back({&records[i], MatchKind::regex, 100, "a.log", i + 1, "line", 1});
+    }
+    return ds;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = text.find(what, at)) != std::string::npos; ++at) {
+        ++n;
+    }
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("golden: CI formats in both languages", "[ci][golden]") {
@@ -82,45 +104,21 @@ TEST_CASE("github: escaping follows the workflow-command rules", "[ci][github]")
 
 TEST_CASE("github: at most 10 error annotations, the rest announced", "[ci][github]") {
     std::vector<Record> records(13);
-    std::vector<Diagnosis> ds;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        records[i].id = "test/r" + std::to_string(i);
-        records[i].signature = "sig " + std::to_string(i);
-        records[i].root_cause = "cause";
-        ds.push_back({&records[i], MatchKind::regex, 100, "a.log", i + 1, "line", 1});
-    }
+    std::vector<Diagnosis> ds = one_per_line(records, "r", "cause");
     Record similar;
     similar.id = "test/similar";
     similar.signature = "close";
     ds.push_back({&similar, MatchKind::similar, 50, "", 0, "", 0});
     std::string out = GithubRenderer(opts(Language::en)).render({ds, 0});
-    std::size_t errors = 0;
-    std::size_t warnings = 0;
-    std::size_t pos = 0;
-    while ((pos = out.find('\n', pos)) != std::string::npos) {
-        ++pos;
-    }
-    for (std::size_t at = 0; (at = out.find("::error ", at)) != std::string::npos; ++at) {
-        ++errors;
-    }
-    for (std::size_t at = 0; (at = out.find("::warning ", at)) != std::string::npos; ++at) {
-        ++warnings;
-    }
-    CHECK(errors == GithubRenderer::k_max_errors);
-    CHECK(warnings == 1);
+    CHECK(occurrences(out, "::error ") == GithubRenderer::k_max_errors);
+    CHECK(occurrences(out, "::warning ") == 1);
     CHECK(out.find("::notice title=errlens::3 more diagnoses not shown as annotations") !=
           std::string::npos);
 }
 
 TEST_CASE("step summary stays under its size limit and says what it cut", "[ci][github]") {
     std::vector<Record> records(200);
-    std::vector<Diagnosis> ds;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        records[i].id = "test/big" + std::to_string(i);
-        records[i].signature = "big " + std::to_string(i);
-        records[i].root_cause = std::string(2000, 'x');
-        ds.push_back({&records[i], MatchKind::regex, 100, "a.log", i + 1, "line", 1});
-    }
+    std::vector<Diagnosis> ds = one_per_line(records, "big", std::string(2000, 'x'));
     std::string summary = github_step_summary({ds, 0}, opts(Language::en), 64 * 1024);
     CHECK(summary.size() <= 64 * 1024);
     CHECK(summary.find("diagnoses were cut to keep this summary under GitHub's 1 MiB limit") !=
