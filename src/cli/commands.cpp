@@ -161,6 +161,15 @@ CatalogueOptions catalogue_options(const CommonOptions& o, bool builtin,
     return options;
 }
 
+/// ` (see them with: errlens validate PATH...)` for the catalogue paths given.
+std::string validate_hint(const CommonOptions& o) {
+    std::string hint = " (see them with: errlens validate";
+    for (const auto& p : o.catalogs) {
+        hint += ' ' + p;
+    }
+    return hint + ")";
+}
+
 struct LoadedCatalogue {
     CatalogueLoad load;
     bool input_error = false;
@@ -204,11 +213,7 @@ LoadedCatalogue& load(const CommonOptions& o) {
     if (warnings > 0) {
         std::cerr << "errlens: " << warnings << " warning(s) about the catalogue";
         if (!o.catalogs.empty()) {
-            std::cerr << " (see them with: errlens validate";
-            for (const auto& p : o.catalogs) {
-                std::cerr << ' ' << p;
-            }
-            std::cerr << ")";
+            std::cerr << validate_hint(o);
         }
         std::cerr << "\n";
     }
@@ -230,12 +235,8 @@ void report_regex_problems(const CommonOptions& o, const Matcher& matcher) {
         return;
     }
     std::cerr << "errlens: " << problems.size()
-              << " record(s) have a regex RE2 cannot compile, found by id and similarity only";
-    std::cerr << " (see them with: errlens validate";
-    for (const auto& p : o.catalogs) {
-        std::cerr << ' ' << p;
-    }
-    std::cerr << ")\n";
+              << " record(s) have a regex RE2 cannot compile, found by id and similarity only"
+              << validate_hint(o) << "\n";
 }
 
 /// The exit status for what was found: --fail-on decides what counts.
