@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 
@@ -36,7 +37,9 @@ Run run(const std::string& args, const std::string& prefix = "") {
     static const bool cache_set =
         setenv("ERRLENS_CACHE_DIR", test_cache_dir().string().c_str(), 1) == 0;
     REQUIRE(cache_set);
-    auto err_path = std::filesystem::temp_directory_path() / "errlens-cli-test.err";
+    // One file per test process: ctest -j runs test cases of this binary at once.
+    auto err_path = std::filesystem::temp_directory_path() /
+                    ("errlens-cli-test-" + std::to_string(getpid()) + ".err");
     std::string cmd = "env -u LC_ALL -u LC_MESSAGES -u LANG -u NO_COLOR -u COLUMNS " + prefix +
                       " " + quote(ERRLENS_BINARY) + " " + args + " 2>" + quote(err_path.string());
     Run r;
@@ -50,6 +53,7 @@ Run run(const std::string& args, const std::string& prefix = "") {
     int status = pclose(p);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.err = errlens::test::read_file(err_path);
+    std::filesystem::remove(err_path);
     return r;
 }
 
