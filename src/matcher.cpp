@@ -186,7 +186,8 @@ class PatternLiterals {
         Kind kind = Kind::other;
         std::string text;       // a literal: one character's bytes, lowercase if ASCII
         bool foldable = false;  // a literal the automaton matches as RE2 would
-        PatternFacts group;
+        // Null but for a group: every character of a pattern is an Item.
+        std::unique_ptr<PatternFacts> group;
     };
     enum class Times { once, optional, at_least_once };
 
@@ -250,13 +251,13 @@ class PatternLiterals {
                 case Kind::group:
                     close();
                     ordered = false;
-                    group_ordered = times == Times::once && it.group.in_order_ok;
+                    group_ordered = times == Times::once && it.group->in_order_ok;
                     if (group_ordered) {
-                        group_order = std::move(it.group.in_order);
+                        group_order = std::move(it.group->in_order);
                     }
                     if (times != Times::optional) {
-                        facts.literal_chars += it.group.literal_chars;
-                        require_both(facts.required, std::move(it.group.required));
+                        facts.literal_chars += it.group->literal_chars;
+                        require_both(facts.required, std::move(it.group->required));
                     }
                     break;
                 case Kind::dot:
@@ -326,7 +327,7 @@ class PatternLiterals {
         Item it;
         it.kind = Kind::literal;
         if (lead < 0x80) {
-            it.text = static_cast<char>(std::tolower(lead));
+            it.text = static_cast<char>(lead >= 'A' && lead <= 'Z' ? lead - 'A' + 'a' : lead);
             it.foldable = lead != '\n' && lead != '\r' && lead != '\x1b';
             return it;
         }
@@ -378,7 +379,7 @@ class PatternLiterals {
                     }
                 }
                 it.kind = Kind::group;
-                it.group = alternation();
+                it.group = std::make_unique<PatternFacts>(alternation());
                 if (!at(')')) {
                     failed_ = true;
                     return it;
@@ -701,24 +702,25 @@ std::string window_of(const std::string& trigger) {
     auto starts_char = [&](std::size_t i) {
         return i == trigger.size() || (static_cast<unsigned char>(trigger[i]) & 0xC0) != 0x80;
     };
+    // The window slides a byte at a time, counting each byte's occurrences,
+    // so a long trigger costs one pass.
+    std::array<std::uint8_t, 256> count{};
+    int distinct = 0;
+    auto counts = [](unsigned char c) { return c != ' ' && !std::isdigit(c); };
+    auto enter = [&](unsigned char c) { distinct += counts(c) && count[c]++ == 0 ? 1 : 0; };
+    auto leave = [&](unsigned char c) { distinct -= counts(c) && --count[c] == 0 ? 1 : 0; };
+    for (std::size_t j = 0; j < k_window_bytes; ++j) {
+        enter(static_cast<unsigned char>(trigger[j]));
+    }
     std::size_t best = 0;
     int best_score = -1;
     for (std::size_t i = 0; i + k_window_bytes <= trigger.size(); ++i) {
-        if (!starts_char(i) || !starts_char(i + k_window_bytes)) {
-            continue;
+        if (i > 0) {
+            leave(static_cast<unsigned char>(trigger[i - 1]));
+            enter(static_cast<unsigned char>(trigger[i + k_window_bytes - 1]));
         }
-        std::uint64_t seen[4] = {0, 0, 0, 0};
-        int score = 0;
-        for (std::size_t j = i; j < i + k_window_bytes; ++j) {
-            auto c = static_cast<unsigned char>(trigger[j]);
-            std::uint64_t bit = std::uint64_t{1} << (c % 64);
-            if ((seen[c / 64] & bit) == 0 && c != ' ' && !std::isdigit(c)) {
-                seen[c / 64] |= bit;
-                ++score;
-            }
-        }
-        if (score > best_score) {
-            best_score = score;
+        if (distinct > best_score && starts_char(i) && starts_char(i + k_window_bytes)) {
+            best_score = distinct;
             best = i;
         }
     }
