@@ -21,20 +21,90 @@ namespace errlens {
 namespace fs = std::filesystem;
 
 std::string Catalogue::add(Record record) {
-    auto it = index_.find(record.id);
+    return add_deferred(std::move(record), {});
+}
+
+std::string Catalogue::add_deferred(Record header, std::string_view bytes) {
+    std::lock_guard<std::mutex> guard(lock_.mutex);
+    if (!bytes.empty()) {
+        ++deferred_left_;
+    }
+    auto it = index_.find(header.id);
     if (it != index_.end()) {
         std::string replaced = records_[it->second].source;
-        records_[it->second] = std::move(record);
+        if (!deferred_[it->second].empty()) {
+            --deferred_left_;
+        }
+        records_[it->second] = std::move(header);
+        deferred_[it->second] = bytes;
         return replaced.empty() ? std::string("(unnamed)") : replaced;
     }
-    index_.emplace(record.id, records_.size());
-    records_.push_back(std::move(record));
+    index_.emplace(header.id, records_.size());
+    records_.push_back(std::move(header));
+    deferred_.push_back(bytes);
     return {};
+}
+
+void Catalogue::read_whole(std::size_t i) const {
+    if (deferred_[i].empty()) {
+        return;
+    }
+    // The bytes passed the snapshot's checksum when the header was read, so
+    // this cannot fail short of a bug; the header is kept if it does.
+    Record whole;
+    if (read_snapshot_record(deferred_[i], whole)) {
+        records_[i] = std::move(whole);
+    }
+    deferred_[i] = {};
+    --deferred_left_;
+}
+
+const std::vector<Record>& Catalogue::records() const {
+    if (deferred_left_.load(std::memory_order_acquire) != 0) {
+        std::lock_guard<std::mutex> guard(lock_.mutex);
+        for (std::size_t i = 0; i < records_.size(); ++i) {
+            read_whole(i);
+        }
+    }
+    return records_;
+}
+
+const Record& Catalogue::record(std::size_t i) const {
+    if (deferred_left_.load(std::memory_order_acquire) != 0) {
+        std::lock_guard<std::mutex> guard(lock_.mutex);
+        read_whole(i);
+    }
+    return records_.at(i);
 }
 
 const Record* Catalogue::find(std::string_view id) const {
     auto it = index_.find(std::string(id));
-    return it == index_.end() ? nullptr : &records_[it->second];
+    return it == index_.end() ? nullptr : &record(it->second);
+}
+
+Catalogue& Catalogue::operator=(const Catalogue& other) {
+    if (this != &other) {
+        std::scoped_lock guard(lock_.mutex, other.lock_.mutex);
+        records_ = other.records_;
+        deferred_ = other.deferred_;
+        deferred_left_ = other.deferred_left_.load();
+        index_ = other.index_;
+    }
+    return *this;
+}
+
+Catalogue& Catalogue::operator=(Catalogue&& other) noexcept {
+    if (this != &other) {
+        std::scoped_lock guard(lock_.mutex, other.lock_.mutex);
+        records_ = std::move(other.records_);
+        deferred_ = std::move(other.deferred_);
+        deferred_left_ = other.deferred_left_.exchange(0);
+        index_ = std::move(other.index_);
+        other.records_.clear();
+        other.deferred_.clear();
+        other.index_.clear();
+    }
+    return *this;
 }
 
 namespace {
@@ -129,7 +199,8 @@ bool is_hidden(const fs::path& p) {
 /// Adds what one source file loaded to `load`. Every way a file's records
 /// arrive (parsed now, from the embedded snapshot, from the cache) goes
 /// through here, so counts, problems and override warnings are the same.
-void add_loaded(CatalogueLoad& load, LoadResult result, int group) {
+void add_loaded(CatalogueLoad& load, LoadResult result, int group,
+                const std::vector<std::string_view>* deferred = nullptr) {
     ++load.counts.files;
     load.counts.records_seen += result.records_seen;
     load.counts.records_loaded += result.records.size();
@@ -137,7 +208,8 @@ void add_loaded(CatalogueLoad& load, LoadResult result, int group) {
     for (auto& p : result.problems) {
         load.problems.push_back(std::move(p));
     }
-    for (auto& record : result.records) {
+    for (std::size_t i = 0; i < result.records.size(); ++i) {
+        Record& record = result.records[i];
         auto it = load.origins.find(record.id);
         if (it != load.origins.end()) {
             ++load.counts.records_overridden;
@@ -153,7 +225,8 @@ void add_loaded(CatalogueLoad& load, LoadResult result, int group) {
             }
         }
         load.origins[record.id] = {record.source, group};
-        load.catalogue.add(std::move(record));
+        load.catalogue.add_deferred(std::move(record),
+                                    deferred != nullptr ? (*deferred)[i] : std::string_view());
     }
 }
 
@@ -177,10 +250,13 @@ void add_builtin(CatalogueLoad& load) {
     std::string error;
     // The snapshot is written with the embedded files in the same build; the
     // names are checked anyway so that a mismatch falls back to parsing.
-    if (!builtin_snapshot().empty() && read_snapshot(builtin_snapshot(), files, error) &&
+    // Its records are read in part, and whole when first needed (Catalogue).
+    std::vector<std::vector<std::string_view>> deferred;
+    if (!builtin_snapshot().empty() &&
+        read_snapshot_headers(builtin_snapshot(), files, deferred, error) &&
         same_names(files, builtin_files(), [](const EmbeddedFile& f) { return f.name; })) {
-        for (auto& file : files) {
-            add_loaded(load, std::move(file.result), 0);
+        for (std::size_t f = 0; f < files.size(); ++f) {
+            add_loaded(load, std::move(files[f].result), 0, &deferred[f]);
         }
         return;
     }

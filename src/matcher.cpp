@@ -610,22 +610,22 @@ struct Matcher::Impl {
 
     void build_index() const {
         std::call_once(index_once, [this] {
-            const auto& records = catalogue.records();
-            record_words.resize(records.size());
-            record_text.resize(records.size());
+            record_words.resize(catalogue.size());
+            record_text.resize(catalogue.size());
             std::unordered_map<std::string, std::size_t> df;
-            for (std::size_t i = 0; i < records.size(); ++i) {
-                std::string text = records[i].signature;
-                for (const auto& alias : records[i].aliases) {
+            for (std::size_t i = 0; i < catalogue.size(); ++i) {
+                const Record& record = catalogue.header(i);
+                std::string text = record.signature;
+                for (const auto& alias : record.aliases) {
                     text += ' ' + alias;
                 }
                 record_words[i] = words_of(text);
-                record_text[i] = normalized(records[i].signature);
+                record_text[i] = normalized(record.signature);
                 for (const auto& w : record_words[i]) {
                     ++df[w];
                 }
             }
-            double n = static_cast<double>(std::max<std::size_t>(records.size(), 1));
+            double n = static_cast<double>(std::max<std::size_t>(catalogue.size(), 1));
             for (const auto& [word, count] : df) {
                 idf[word] = std::log(1.0 + n / static_cast<double>(count));
             }
@@ -633,7 +633,7 @@ struct Matcher::Impl {
     }
 
     Problem regex_problem(std::uint32_t r) const {
-        const Record& record = catalogue.records()[r];
+        const Record& record = catalogue.header(r);
         const LazyRegex& l = *regexes[r];
         return {Severity::warning,
                 record.source,
@@ -734,11 +734,11 @@ std::string window_of(const std::string& trigger) {
 
 Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(catalogue)) {
     Impl& m = *impl_;
-    const auto& records = catalogue.records();
-    m.specificity.assign(records.size(), 0);
+    // Header fields only: a message needs few records whole (Catalogue).
+    m.specificity.assign(catalogue.size(), 0);
     std::unordered_map<std::string, std::size_t> trigger_index;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        std::string pattern = effective_regex(records[i]);
+    for (std::size_t i = 0; i < catalogue.size(); ++i) {
+        std::string pattern = effective_regex(catalogue.header(i));
         auto id = static_cast<std::uint32_t>(i);
         PatternFacts facts = PatternLiterals(pattern).read();
         m.regexes.push_back(std::make_unique<LazyRegex>(std::move(pattern)));
@@ -868,7 +868,7 @@ int Matcher::specificity(std::size_t i) const {
 bool Matcher::holds_signature(std::size_t record_index, std::string_view normalized_text) const {
     // Normalized on demand: it is asked once per record found, and building
     // the similarity index for it would cost a message its start-up.
-    std::string sig = normalized(impl_->catalogue.records().at(record_index).signature);
+    std::string sig = normalized(impl_->catalogue.header(record_index).signature);
     return !sig.empty() && normalized_text.find(sig) != std::string_view::npos;
 }
 
@@ -1333,7 +1333,7 @@ void LogScanner::append(const LogScanner& next) {
 
 Diagnosis LogScanner::diagnosis_of(std::size_t record) const {
     const Seen& s = seen_[record];
-    return {&matcher_.catalogue().records()[record],
+    return {&matcher_.catalogue().record(record),
             MatchKind::regex,
             regex_score(matcher_, record, s.exact),
             source_,
@@ -1367,10 +1367,9 @@ std::vector<Diagnosis> diagnose_message(const Matcher& matcher, std::string_view
     }
     std::string cleaned;
     clean_line(message, cleaned);
-    const auto& records = matcher.catalogue().records();
     for (const auto& [index, similarity] : matcher.similar(cleaned, max_similar)) {
-        out.push_back(
-            {&records[index], MatchKind::similar, std::round(similarity * 100.0), "", 0, "", 0});
+        out.push_back({&matcher.catalogue().record(index), MatchKind::similar,
+                       std::round(similarity * 100.0), "", 0, "", 0});
     }
     rank(out);
     return out;

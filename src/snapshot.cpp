@@ -12,6 +12,7 @@
 // problem.hpp.
 #include "errlens/snapshot.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -364,15 +365,19 @@ class SnapshotReader {
         return static_cast<std::size_t>(n);
     }
 
-    void text(std::string& s) {
+    void text(std::string& s, bool keep) {
         std::uint64_t n = varint();
         if (n > remaining()) {
             fail("string longer than the bytes left");
             return;
         }
-        s.assign(p_, static_cast<std::size_t>(n));
+        if (keep) {
+            s.assign(p_, static_cast<std::size_t>(n));
+        }
         p_ += n;
     }
+
+    void text(std::string& s) { text(s, !skipped(&s)); }
 
     void text(std::optional<std::string>& s) {
         std::uint64_t n = varint();
@@ -385,15 +390,40 @@ class SnapshotReader {
             fail("string longer than the bytes left");
             return;
         }
-        s.emplace(p_, static_cast<std::size_t>(n));
+        if (skipped(&s)) {
+            p_ += n;
+            return;
+        }
+        if (s) {
+            s->assign(p_, static_cast<std::size_t>(n));  // keeps its capacity
+        } else {
+            s.emplace(p_, static_cast<std::size_t>(n));
+        }
         p_ += n;
     }
 
     void texts(std::vector<std::string>& list) {
+        bool keep = !skipped(&list);
+        if (!keep) {
+            std::string ignored;
+            for (std::size_t n = count(); n > 0; --n) {
+                text(ignored, false);
+            }
+            return;
+        }
         list.resize(count());
         for (auto& s : list) {
-            text(s);
+            text(s, true);
         }
+    }
+
+    /// Reads a record, stepping over (not copying) its strings and string
+    /// lists other than `kept`: read_snapshot_headers reads every record into
+    /// one scratch record and keeps only its header fields.
+    void record_in_part(Record& r, const std::vector<const void*>& kept) {
+        kept_ = &kept;
+        record_fields(*this, r);
+        kept_ = nullptr;
     }
 
     void number(std::optional<double>& d) {
@@ -466,6 +496,10 @@ class SnapshotReader {
   private:
     std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
 
+    bool skipped(const void* field) const {
+        return kept_ != nullptr && std::find(kept_->begin(), kept_->end(), field) == kept_->end();
+    }
+
     bool presence() {
         std::uint8_t b = byte();
         if (b > 1) {
@@ -478,6 +512,7 @@ class SnapshotReader {
     const char* begin_;
     const char* p_;
     const char* end_;
+    const std::vector<const void*>* kept_ = nullptr;  // reading a record in part
     std::string error_;
 };
 
@@ -510,8 +545,29 @@ std::string write_snapshot(std::span<const LoadedFile> files) {
     return out;
 }
 
-bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::string& error) {
+namespace {
+
+/// The fields of a record that read_snapshot_headers keeps (Catalogue::header).
+void keep_header(Record& from, Record& to) {
+    to.id = std::move(from.id);
+    to.signature = std::move(from.signature);
+    to.signature_zh = std::move(from.signature_zh);
+    to.regex = std::move(from.regex);
+    to.domain = std::move(from.domain);
+    to.category = std::move(from.category);
+    to.aliases = std::move(from.aliases);
+    to.source = std::move(from.source);
+    to.source_line = from.source_line;
+    to.format = from.format;
+}
+
+/// read_snapshot, or with `deferred` read_snapshot_headers.
+bool read_snapshot_files(std::string_view bytes, std::vector<LoadedFile>& out,
+                         std::vector<std::vector<std::string_view>>* deferred, std::string& error) {
     out.clear();
+    if (deferred != nullptr) {
+        deferred->clear();
+    }
     const auto* raw = reinterpret_cast<const unsigned char*>(bytes.data());
     if (bytes.size() < k_header_size) {
         error = "truncated: " + std::to_string(bytes.size()) + " bytes, shorter than the header";
@@ -539,15 +595,33 @@ bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::st
         return false;
     }
     SnapshotReader r(payload.data(), payload.data() + payload.size());
+    // Records read in part go through this one record, which keeps the
+    // header fields (keep_header moves them out) and steps over the other
+    // strings; its lists keep their capacity from record to record.
+    Record scratch;
+    const std::vector<const void*> header_fields = {
+        &scratch.id,     &scratch.signature, &scratch.signature_zh, &scratch.regex,
+        &scratch.domain, &scratch.category,  &scratch.aliases,      &scratch.source};
     // A file takes at least 4 bytes (name length, records_seen and two counts).
     out.resize(r.count(4));
-    for (auto& file : out) {
+    if (deferred != nullptr) {
+        deferred->resize(out.size());
+    }
+    for (std::size_t f = 0; f < out.size(); ++f) {
+        LoadedFile& file = out[f];
         r.text(file.name);
         file.result.records_seen = r.varint();
         // A record takes at least 39 bytes: one per string, count, flag and int.
         file.result.records.resize(r.count(39));
         for (auto& record : file.result.records) {
-            r.record(record);
+            if (deferred == nullptr) {
+                r.record(record);
+                continue;
+            }
+            std::size_t begin = r.offset();
+            r.record_in_part(scratch, header_fields);
+            keep_header(scratch, record);
+            (*deferred)[f].push_back(payload.substr(begin, r.offset() - begin));
         }
         file.result.problems.resize(r.count(7));
         for (auto& problem : file.result.problems) {
@@ -563,8 +637,34 @@ bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::st
     if (r.failed()) {
         error = r.error();
         out.clear();
+        if (deferred != nullptr) {
+            deferred->clear();
+        }
         return false;
     }
+    return true;
+}
+
+}  // namespace
+
+bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::string& error) {
+    return read_snapshot_files(bytes, out, nullptr, error);
+}
+
+bool read_snapshot_headers(std::string_view bytes, std::vector<LoadedFile>& out,
+                           std::vector<std::vector<std::string_view>>& deferred,
+                           std::string& error) {
+    return read_snapshot_files(bytes, out, &deferred, error);
+}
+
+bool read_snapshot_record(std::string_view record_bytes, Record& out) {
+    SnapshotReader r(record_bytes.data(), record_bytes.data() + record_bytes.size());
+    Record whole;
+    r.record(whole);
+    if (r.failed() || !r.at_end()) {
+        return false;
+    }
+    out = std::move(whole);
     return true;
 }
 

@@ -1,5 +1,8 @@
 // Catalogue: directory walking, overrides, duplicates, unreadable paths, counts.
+#include <thread>
+
 #include "errlens/catalogue.hpp"
+#include "errlens/loaders.hpp"
 #include "test_support.hpp"
 
 using namespace errlens;
@@ -76,4 +79,68 @@ TEST_CASE("unknown ids get suggestions", "[catalogue]") {
     CHECK(load.catalogue.suggest("git/not-a-git-repo") ==
           std::vector<std::string>{"git/not-a-git-repository"});
     CHECK(load.catalogue.suggest("zzzz/qqqqqqqqqqqqqqqqqqqq").empty());
+}
+
+TEST_CASE("embedded records are read whole when first asked for - also from several threads",
+          "[catalogue]") {
+    CatalogueLoad parsed;
+    for (const auto& f : builtin_files()) {
+        add_source(parsed, f.name, f.text, 0);
+    }
+    const auto& expected = parsed.catalogue.records();
+
+    CatalogueLoad load = load_catalogue({true, {}});
+    const Catalogue& c = load.catalogue;
+    REQUIRE(c.size() == expected.size());
+    REQUIRE(c.size() > 100);
+    // Before: every record's header, none of the rest (every embedded record has a root cause).
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        CHECK(c.header(i).id == expected[i].id);
+        CHECK(c.header(i).regex == expected[i].regex);
+        CHECK(c.header(i).root_cause.empty());
+    }
+    // One record, by index and by id.
+    CHECK(c.record(3).same_data(expected[3]));
+    CHECK(c.header(4).root_cause.empty());
+    const Record* by_id = c.find(expected[5].id);
+    REQUIRE(by_id != nullptr);
+    CHECK(by_id->same_data(expected[5]));
+    CHECK(!c.header(5).root_cause.empty());
+
+    // Two threads reading the same records whole at once, as scan -j does.
+    auto read_all = [&c] {
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            (void)c.record(i).root_cause.size();
+        }
+    };
+    std::thread other(read_all);
+    read_all();
+    other.join();
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        INFO(expected[i].id);
+        CHECK(c.record(i).same_data(expected[i]));
+    }
+
+    // A copy, and records() on a catalogue not yet read, agree too.
+    CatalogueLoad fresh = load_catalogue({true, {}});
+    Catalogue copy = fresh.catalogue;
+    REQUIRE(copy.records().size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        CHECK(copy.records()[i].same_data(expected[i]));
+        CHECK(fresh.catalogue.records()[i].same_data(expected[i]));
+    }
+}
+
+TEST_CASE("a record added over a deferred one replaces it", "[catalogue]") {
+    CatalogueLoad load = load_catalogue({true, {}});
+    std::string id = load.catalogue.header(0).id;
+    Record mine;
+    mine.id = id;
+    mine.signature = "my own";
+    mine.root_cause = "mine";
+    mine.source = "mine.json";
+    std::string embedded_source = load.catalogue.header(0).source;
+    CHECK(load.catalogue.add(mine) == embedded_source);
+    CHECK(load.catalogue.record(0).root_cause == "mine");
+    CHECK(load.catalogue.records()[0].signature == "my own");
 }

@@ -255,6 +255,82 @@ TEST_CASE("snapshot: every public record round-trips", "[snapshot][shared]") {
     round_trip(files);
 }
 
+namespace {
+
+/// The fields read_snapshot_headers keeps (Catalogue::header lists them).
+void check_same_header(const Record& header, const Record& whole) {
+    INFO(whole.id);
+    CHECK(header.id == whole.id);
+    CHECK(header.signature == whole.signature);
+    CHECK(header.signature_zh == whole.signature_zh);
+    CHECK(header.regex == whole.regex);
+    CHECK(header.domain == whole.domain);
+    CHECK(header.category == whole.category);
+    CHECK(header.aliases == whole.aliases);
+    CHECK(header.source == whole.source);
+    CHECK(header.source_line == whole.source_line);
+    CHECK(header.format == whole.format);
+}
+
+/// Reads `bytes` in part and checks every record against the whole read,
+/// and that its deferred bytes read it whole again.
+void check_headers_and_deferred(const std::string_view bytes) {
+    std::vector<LoadedFile> whole;
+    std::vector<LoadedFile> headers;
+    std::vector<std::vector<std::string_view>> deferred;
+    std::string error;
+    REQUIRE(read_snapshot(bytes, whole, error));
+    REQUIRE(read_snapshot_headers(bytes, headers, deferred, error));
+    REQUIRE(headers.size() == whole.size());
+    REQUIRE(deferred.size() == whole.size());
+    for (std::size_t f = 0; f < whole.size(); ++f) {
+        const auto& records = whole[f].result.records;
+        REQUIRE(headers[f].result.records.size() == records.size());
+        REQUIRE(deferred[f].size() == records.size());
+        CHECK(headers[f].name == whole[f].name);
+        REQUIRE(headers[f].result.problems.size() == whole[f].result.problems.size());
+        for (std::size_t p = 0; p < whole[f].result.problems.size(); ++p) {
+            CHECK(same_problem(headers[f].result.problems[p], whole[f].result.problems[p]));
+        }
+        CHECK(headers[f].result.records_seen == whole[f].result.records_seen);
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            check_same_header(headers[f].result.records[i], records[i]);
+            Record again;
+            REQUIRE(read_snapshot_record(deferred[f][i], again));
+            CHECK(again.same_data(records[i]));
+            check_same_header(again, records[i]);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("snapshot: records read in part keep the header fields and are read whole later",
+          "[snapshot]") {
+    std::string bytes = write_snapshot(small_files());
+    check_headers_and_deferred(bytes);
+    check_headers_and_deferred(builtin_snapshot());
+
+    // What is left out is left out: the record with every field set.
+    std::vector<LoadedFile> headers;
+    std::vector<std::vector<std::string_view>> deferred;
+    std::string error;
+    REQUIRE(read_snapshot_headers(bytes, headers, deferred, error));
+    const Record& header = headers[0].result.records[0];
+    CHECK(header.root_cause.empty());
+    CHECK(header.workarounds.empty());
+    CHECK(header.examples.empty());
+    CHECK(!header.reproduction);
+
+    // Bytes that are not exactly one record are refused, the output untouched.
+    std::string_view one = deferred[0][0];
+    Record out;
+    out.id = "untouched";
+    CHECK_FALSE(read_snapshot_record(one.substr(0, one.size() - 1), out));
+    CHECK_FALSE(read_snapshot_record(std::string(one) + "x", out));
+    CHECK(out.id == "untouched");
+}
+
 TEST_CASE("snapshot: truncated, corrupted or foreign bytes are refused with a reason",
           "[snapshot]") {
     std::string good = write_snapshot(small_files());

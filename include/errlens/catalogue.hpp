@@ -3,6 +3,8 @@
 // earlier one) and every problem met while reading them.
 #pragma once
 
+#include <atomic>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,25 +30,64 @@ std::span<const EmbeddedFile> builtin_files();
 /// tool that writes it.
 std::string_view builtin_snapshot();
 
+/// The records, one per id. The embedded ones are read from the snapshot in
+/// part at load time and whole when first asked for (record, find, records),
+/// because a one-line message needs a few of the hundreds: copying them all
+/// was most of its run time. Reading one whole is safe from several threads.
 class Catalogue {
   public:
     /// Adds a record; one with the same id is replaced. Returns the replaced record's
     /// source, or an empty string when the id was new.
     std::string add(Record record);
 
-    const std::vector<Record>& records() const { return records_; }
+    /// Adds a record of which only the header fields (see header()) are read:
+    /// the rest is read from `bytes` (read_snapshot_record) when first needed.
+    /// `bytes` must outlive the catalogue.
+    std::string add_deferred(Record header, std::string_view bytes);
+
+    /// Every record, whole.
+    const std::vector<Record>& records() const;
+    /// Record `i`, whole.
+    const Record& record(std::size_t i) const;
+    /// Record `i` as far as it is read: id, signature, signature_zh, regex,
+    /// domain, category, aliases, source, source_line and format are always
+    /// there, the other fields only once the record is read whole. What
+    /// matching reads, without reading every record whole.
+    const Record& header(std::size_t i) const { return records_.at(i); }
+
     std::size_t size() const { return records_.size(); }
     bool empty() const { return records_.empty(); }
 
-    /// The record with this id, or nullptr.
+    /// The record with this id, whole, or nullptr.
     const Record* find(std::string_view id) const;
 
     /// Ids close to `id` (edit distance, or sharing its last segment), best first.
     std::vector<std::string> suggest(std::string_view id, std::size_t max = 3) const;
 
   private:
-    std::vector<Record> records_;
+    void read_whole(std::size_t i) const;  // with mutex_ held
+
+    // Reading a record whole writes to it under const: records_ and
+    // deferred_ change only with mutex_ held, and only for records not yet
+    // whole, which no caller holds a reference to beyond header().
+    mutable std::vector<Record> records_;
+    mutable std::vector<std::string_view> deferred_;  // by record: bytes to read, or empty
+    mutable std::atomic<std::size_t> deferred_left_{0};
+    struct Lock {
+        std::mutex mutex;
+        Lock() = default;
+        Lock(const Lock&) {}  // a copied catalogue has a lock of its own
+        Lock& operator=(const Lock&) { return *this; }
+    };
+    mutable Lock lock_;
     std::unordered_map<std::string, std::size_t> index_;
+
+  public:
+    Catalogue() = default;
+    Catalogue(const Catalogue& other) { *this = other; }
+    Catalogue& operator=(const Catalogue& other);
+    Catalogue(Catalogue&& other) noexcept { *this = std::move(other); }
+    Catalogue& operator=(Catalogue&& other) noexcept;
 };
 
 struct CatalogueOptions {

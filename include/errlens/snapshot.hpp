@@ -33,6 +33,19 @@ std::string write_snapshot(std::span<const LoadedFile> files);
 /// leaves `out` empty and says what is wrong in `error`.
 bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::string& error);
 
+/// As read_snapshot, but each record is read only in part, what matching
+/// needs (Catalogue::header lists the fields), so that a run which needs few
+/// records whole does not copy them all: `deferred[file][record]` gets the
+/// bytes to read that record whole from with read_snapshot_record. They point
+/// into `bytes`, which must outlive them (the embedded snapshot does).
+bool read_snapshot_headers(std::string_view bytes, std::vector<LoadedFile>& out,
+                           std::vector<std::vector<std::string_view>>& deferred,
+                           std::string& error);
+
+/// Reads one record whole from bytes read_snapshot_headers gave. False, and
+/// `out` untouched, when they are not one record.
+bool read_snapshot_record(std::string_view record_bytes, Record& out);
+
 /// XXH64 (8 bytes at a time, four lanes): the snapshot checksum, and the cache
 /// key of user catalogues (chained through `seed`). Not cryptographic: it
 /// detects accidents, not attacks.
