@@ -178,6 +178,102 @@ std::size_t LiteralSet::find_candidate(std::string_view block, std::size_t from)
     return line_start(block, from, static_cast<std::size_t>(p - base));
 }
 
+std::size_t CandidateScan::next(std::size_t from) {
+    const auto* base = reinterpret_cast<const unsigned char*>(block_.data());
+    const auto* end = base + block_.size();
+    const std::uint32_t* next = set_.next_.data();
+    const std::uint16_t* cls = set_.class_of_.data();
+    const std::uint32_t flagged = set_.first_flagged_;
+    if (b_begin_ != k_none && from > b_begin_) {
+        b_begin_ = k_none;  // lane B's literal was the last answer: start afresh
+    }
+    const unsigned char* pa = base + from;
+    std::uint32_t sa = 0;
+    auto escape_end = [](const unsigned char* esc, const unsigned char* limit) {
+        return reinterpret_cast<const unsigned char*>(
+            skip_escape(reinterpret_cast<const char*>(esc), reinterpret_cast<const char*>(limit)));
+    };
+    while (true) {
+        if (b_begin_ == k_none) {
+            // Lane B starts at the first line start lead_ bytes ahead, if any.
+            std::size_t at = static_cast<std::size_t>(pa - base) + lead_;
+            const void* nl =
+                at < block_.size() ? std::memchr(base + at, '\n', block_.size() - at) : nullptr;
+            if (nl != nullptr && static_cast<const unsigned char*>(nl) + 1 < end) {
+                b_begin_ =
+                    static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
+                b_pos_ = b_begin_;
+                b_state_ = 0;
+                b_hit_ = false;
+            }
+        }
+        const unsigned char* ea = b_begin_ == k_none ? end : base + b_begin_;
+        if (b_begin_ != k_none && !b_hit_ && b_pos_ != block_.size()) {
+            // Both lanes, a byte each per step, until either reaches a
+            // flagged state or the end of its text.
+            const unsigned char* pb = base + b_pos_;
+            std::uint32_t sb = b_state_;
+            std::uint32_t na = 0;
+            std::uint32_t nb = 0;
+            while (pa != ea && pb != end) {
+                na = next[sa + cls[*pa]];
+                nb = next[sb + cls[*pb]];
+                if (na >= flagged || nb >= flagged) {
+                    break;
+                }
+                sa = na;
+                sb = nb;
+                ++pa;
+                ++pb;
+            }
+            if (pb != end && nb >= flagged && next[sb + cls[*pb]] >= flagged) {
+                if (*pb == 0x1b) {
+                    pb = escape_end(pb, end);
+                } else {
+                    b_hit_ = true;  // lane B stops at its literal
+                }
+            }
+            b_pos_ = static_cast<std::size_t>(pb - base);
+            b_state_ = sb;
+            if (pa != ea && next[sa + cls[*pa]] >= flagged) {
+                if (*pa != 0x1b) {
+                    return line_start(block_, from, static_cast<std::size_t>(pa - base));
+                }
+                pa = escape_end(pa, ea);
+            }
+            if (pa != ea && pb != end && !b_hit_) {
+                continue;  // an escape sequence was stepped over: both lanes go on
+            }
+        }
+        // Lane A alone, to its end.
+        while (pa != ea) {
+            std::uint32_t na = next[sa + cls[*pa]];
+            if (na >= flagged) {
+                if (*pa != 0x1b) {
+                    return line_start(block_, from, static_cast<std::size_t>(pa - base));
+                }
+                pa = escape_end(pa, ea);
+                continue;
+            }
+            sa = na;
+            ++pa;
+        }
+        if (b_begin_ == k_none) {
+            return block_.size();
+        }
+        // Nothing from `from` to lane B's start: B's answer, or its walk for A to go on with.
+        if (b_hit_) {
+            std::size_t hit = b_pos_;
+            std::size_t begin = b_begin_;
+            b_begin_ = k_none;
+            return line_start(block_, begin, hit);
+        }
+        pa = base + b_pos_;
+        sa = b_state_;
+        b_begin_ = k_none;
+    }
+}
+
 std::size_t line_start(std::string_view block, std::size_t from, std::size_t pos) {
     const void* nl = memrchr(block.data() + from, '\n', pos - from);
     return nl == nullptr

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -57,6 +58,7 @@ class LiteralSet {
     std::size_t states() const { return output_begin_.size() - 1; }
 
   private:
+    friend class CandidateScan;
     std::array<std::uint16_t, 256> class_of_{};
     std::uint32_t classes_ = 1;
     // Transitions as offsets (state * classes_) so the loop needs no multiply;
@@ -66,6 +68,39 @@ class LiteralSet {
     std::uint32_t first_flagged_ = 0;
     std::vector<std::uint32_t> output_begin_;  // by state number, states + 1
     std::vector<std::uint32_t> outputs_;
+};
+
+/// LiteralSet::find_candidate over one block, asked with `from` never
+/// decreasing, in two interleaved lanes. The automaton's walk is a chain of
+/// dependent loads, so two independent walks take about the time of one:
+/// lane A reads from `from`; lane B reads ahead from a line start (where
+/// the automaton's state is the start state whatever came before) and keeps
+/// what it read for the calls that follow. Same results as find_candidate.
+class CandidateScan {
+  public:
+    /// `lead`: how far ahead of the first `from` lane B starts, at the next
+    /// line start (each time lane A takes over lane B's walk, B starts again
+    /// that far ahead). Far enough that both lanes have long runs to read.
+    CandidateScan(const LiteralSet& set, std::string_view block, std::size_t lead = 16 << 10)
+        : set_(set), block_(block), lead_(lead) {}
+
+    /// find_candidate(block, from); `from` a line start, not before the
+    /// previous call's.
+    std::size_t next(std::size_t from);
+
+  private:
+    static constexpr std::size_t k_none = SIZE_MAX;
+
+    const LiteralSet& set_;
+    std::string_view block_;
+    std::size_t lead_;
+    // Lane B read [b_begin_, b_pos_) from the start state without reaching a
+    // literal, and is in state b_state_; when b_hit_, the byte at b_pos_
+    // leads to a literal. k_none: no lane B.
+    std::size_t b_begin_ = k_none;
+    std::size_t b_pos_ = 0;
+    std::uint32_t b_state_ = 0;
+    bool b_hit_ = false;
 };
 
 /// The end of the escape sequence starting at `esc` (an ESC byte), at most

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -591,6 +592,9 @@ struct Matcher::Impl {
     mutable std::atomic<bool> literals_built{false};
     const detail::LiteralSet& automaton() const;
     void match_line(std::string_view line, std::vector<std::size_t>& out) const;
+    /// Matcher::next_candidate, through `scan` (over the same block) when given.
+    std::size_t next_candidate(std::string_view block, std::size_t from,
+                               detail::CandidateScan* scan) const;
 
     // The `always` regexes as one RE2::Set: one pass per line instead of one
     // each. Null when RE2 could not build it (the regexes then run one by one).
@@ -920,12 +924,18 @@ bool holds_in_order(const std::vector<std::vector<std::string>>& alternatives,
 }  // namespace
 
 std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) const {
-    const Impl& m = *impl_;
+    return impl_->next_candidate(block, from, nullptr);
+}
+
+std::size_t Matcher::Impl::next_candidate(std::string_view block, std::size_t from,
+                                          detail::CandidateScan* scan) const {
+    const Impl& m = *this;
     const detail::LiteralSet& automaton = m.automaton();  // match_line uses it from now on
     if (!m.always.empty()) {
         return from;  // some regex must see every line
     }
-    std::size_t candidate = automaton.find_candidate(block, from);
+    std::size_t candidate =
+        scan != nullptr ? scan->next(from) : automaton.find_candidate(block, from);
     if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
         // Some regex needs only a letter beyond ASCII: the line holding the first one.
         std::size_t i = from;
@@ -1229,8 +1239,14 @@ void LogScanner::scan_block(std::string_view block) {
         bytes_scanned_ += end + 1 - pos;
         pos = end + 1;
     }
+    // One two-lane scan for the whole block: what its lane B read ahead
+    // serves the calls after.
+    std::optional<detail::CandidateScan> scan;
     while (pos < block.size()) {
-        std::size_t candidate = matcher_.next_candidate(block, pos);
+        if (!scan) {
+            scan.emplace(matcher_.impl_->automaton(), block);
+        }
+        std::size_t candidate = matcher_.impl_->next_candidate(block, pos, &*scan);
         if (candidate - pos >= k_max_line_bytes) {
             // A line this long is scanned in pieces, each cleaned on its own,
             // which can find what the whole line cleaned does not: the

@@ -273,16 +273,52 @@ std::vector<std::size_t> brute_force(const std::vector<std::unique_ptr<RE2>>& re
     return out;
 }
 
-void check_against_brute_force(const CatalogueLoad& load, const std::vector<std::string>& lines) {
-    Matcher m(load.catalogue);
+/// The lines as one log through the scanner, fed whole (0) or in chunks of
+/// each size: the same first line and count per record as every regex on
+/// every cleaned line.
+void check_scanner(const CatalogueLoad& load, const Matcher& m,
+                   const std::vector<std::unique_ptr<RE2>>& res,
+                   const std::vector<std::string>& lines, const std::vector<std::size_t>& chunks) {
+    std::map<std::size_t, std::pair<std::size_t, std::size_t>> expected;  // record -> line, count
+    std::string log;
+    std::string cleaned;
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        log += lines[n];
+        log += '\n';
+        clean_line(lines[n], cleaned);
+        for (std::size_t r : brute_force(res, cleaned)) {
+            auto [it, fresh] = expected.emplace(r, std::make_pair(n + 1, 1));
+            it->second.second += fresh ? 0 : 1;
+        }
+    }
+    CHECK(!expected.empty());
+    for (std::size_t chunk : chunks) {
+        std::map<std::size_t, std::pair<std::size_t, std::size_t>> found;
+        for (const auto& d : scan(m, log, chunk)) {
+            found[static_cast<std::size_t>(d.record - load.catalogue.records().data())] = {d.line,
+                                                                                           d.count};
+        }
+        CAPTURE(lines.size(), chunk);
+        CHECK(found == expected);
+    }
+}
+
+/// Compiled like the matcher's: caseless, quiet; null where RE2 refuses one.
+std::vector<std::unique_ptr<RE2>> compile_all(const Catalogue& catalogue) {
     RE2::Options o;
     o.set_case_sensitive(false);
     o.set_log_errors(false);
     std::vector<std::unique_ptr<RE2>> res;
-    for (const auto& r : load.catalogue.records()) {
+    for (const auto& r : catalogue.records()) {
         auto re = std::make_unique<RE2>(effective_regex(r), o);
         res.push_back(re->ok() ? std::move(re) : nullptr);
     }
+    return res;
+}
+
+void check_against_brute_force(const CatalogueLoad& load, const std::vector<std::string>& lines) {
+    Matcher m(load.catalogue);
+    auto res = compile_all(load.catalogue);
     std::vector<std::size_t> hits;
     std::string cleaned;
     std::size_t matched_lines = 0;
@@ -300,34 +336,13 @@ void check_against_brute_force(const CatalogueLoad& load, const std::vector<std:
     CHECK(matched_lines > 0);
 
     // The same lines as one log through the scanner, whose block scan skips
-    // lines without reading them through match_line: same first line and
-    // count per record as every regex on every cleaned line. The scanner
-    // reads its first kilobytes line by line, so the lines also come after
-    // 10 KB of filler, where only the block scan sees them.
+    // lines without reading them through match_line. The scanner reads its
+    // first kilobytes line by line, so the lines also come after 10 KB of
+    // filler, where only the block scan sees them.
     for (std::size_t filler : {std::size_t{0}, std::size_t{2000}}) {
         std::vector<std::string> all(filler, "zzzz");
         all.insert(all.end(), lines.begin(), lines.end());
-        std::map<std::size_t, std::pair<std::size_t, std::size_t>>
-            expected;  // record -> line, count
-        std::string log;
-        for (std::size_t n = 0; n < all.size(); ++n) {
-            log += all[n];
-            log += '\n';
-            clean_line(all[n], cleaned);
-            for (std::size_t r : brute_force(res, cleaned)) {
-                auto [it, fresh] = expected.emplace(r, std::make_pair(n + 1, 1));
-                it->second.second += fresh ? 0 : 1;
-            }
-        }
-        for (std::size_t chunk : {std::size_t{0}, std::size_t{4096}, std::size_t{100}}) {
-            std::map<std::size_t, std::pair<std::size_t, std::size_t>> found;
-            for (const auto& d : scan(m, log, chunk)) {
-                found[static_cast<std::size_t>(d.record - load.catalogue.records().data())] = {
-                    d.line, d.count};
-            }
-            CAPTURE(filler, chunk);
-            CHECK(found == expected);
-        }
+        check_scanner(load, m, res, all, {0, 4096, 100});
     }
 }
 
@@ -361,6 +376,61 @@ TEST_CASE("the literal prefilter never loses or adds a match (embedded catalogue
     lines.insert(lines.end(), healthy.begin(), healthy.end());
     lines.insert(lines.end(), failed.begin(), failed.end());
     check_against_brute_force(load, lines);
+}
+
+TEST_CASE("the block scan finds every match wherever it falls in a large block",
+          "[matcher][prefilter]") {
+    // The block scan reads a large block in two lanes, the second starting
+    // 16 KB ahead at a line start and keeping what it read for later calls.
+    // Matches here fall in either lane, in both, at their edges and at the
+    // block's end, some behind escape sequences or carriage returns that
+    // cleaning removes (split literals included), in logs of 100-400 KB fed
+    // whole and in chunks.
+    CatalogueLoad load = load_catalogue({true, {}});
+    Matcher m(load.catalogue);
+    auto res = compile_all(load.catalogue);
+    std::vector<std::string> errors;
+    for (const auto& r : load.catalogue.records()) {
+        errors.insert(errors.end(), r.examples.begin(), r.examples.end());
+    }
+    auto healthy = lines_of(std::filesystem::path(ERRLENS_SOURCE_DIR) / "tests/healthy", 400);
+    REQUIRE(errors.size() > 100);
+    REQUIRE(healthy.size() > 100);
+    std::uint32_t seed = 12345;
+    auto random = [&seed](std::uint32_t n) {
+        seed = seed * 1103515245u + 12345u;
+        return (seed >> 8) % n;
+    };
+    for (int round = 0; round < 6; ++round) {
+        std::vector<std::string> lines;
+        std::size_t bytes = 0;
+        std::size_t target = 100000 + 60000 * static_cast<std::size_t>(round);
+        // Errors are rarer in later rounds: long runs for both lanes to read.
+        std::uint32_t one_in = 20u << round;
+        while (bytes < target) {
+            std::string line = random(one_in) == 0
+                                   ? errors[random(static_cast<std::uint32_t>(errors.size()))]
+                                   : healthy[random(static_cast<std::uint32_t>(healthy.size()))];
+            switch (random(8)) {
+                case 0:  // an escape sequence anywhere, a literal split by it included
+                    line.insert(random(static_cast<std::uint32_t>(line.size() + 1)), "\x1b[1;31m");
+                    break;
+                case 1:
+                    line += '\r';
+                    break;
+                case 2:
+                    line.insert(random(static_cast<std::uint32_t>(line.size() + 1)), "\r");
+                    break;
+                default:
+                    break;
+            }
+            bytes += line.size() + 1;
+            lines.push_back(std::move(line));
+        }
+        lines.push_back(errors[random(static_cast<std::uint32_t>(errors.size()))]);  // at the end
+        CAPTURE(round);
+        check_scanner(load, m, res, lines, {0, 65536, 40000});
+    }
 }
 
 TEST_CASE("the literal prefilter never loses or adds a match (public catalogue)",

@@ -89,6 +89,7 @@ class Matcher {
     std::vector<std::size_t> unfiltered_records() const;
 
   private:
+    friend class LogScanner;  // scans blocks through Impl's two-lane candidate scan
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
