@@ -178,44 +178,79 @@ std::size_t LiteralSet::find_candidate(std::string_view block, std::size_t from)
     return line_start(block, from, static_cast<std::size_t>(p - base));
 }
 
+bool CandidateScan::cut_chunks(std::size_t i) {
+    while (chunks_.size() <= i) {
+        std::size_t begin = chunks_.empty() ? 0 : chunks_.back().end;
+        if (begin >= block_.size()) {
+            return false;
+        }
+        std::size_t at = begin + chunk_bytes_;
+        const void* nl = at < block_.size()
+                             ? std::memchr(block_.data() + at, '\n', block_.size() - at)
+                             : nullptr;
+        std::size_t end =
+            nl == nullptr
+                ? block_.size()
+                : static_cast<std::size_t>(static_cast<const char*>(nl) - block_.data()) + 1;
+        chunks_.push_back({begin, end});
+    }
+    return true;
+}
+
 std::size_t CandidateScan::next(std::size_t from) {
     const auto* base = reinterpret_cast<const unsigned char*>(block_.data());
-    const auto* end = base + block_.size();
     const std::uint32_t* next = set_.next_.data();
     const std::uint16_t* cls = set_.class_of_.data();
     const std::uint32_t flagged = set_.first_flagged_;
-    if (b_begin_ != k_none && from > b_begin_) {
-        b_begin_ = k_none;  // lane B's literal was the last answer: start afresh
-    }
-    const unsigned char* pa = base + from;
-    std::uint32_t sa = 0;
     auto escape_end = [](const unsigned char* esc, const unsigned char* limit) {
         return reinterpret_cast<const unsigned char*>(
             skip_escape(reinterpret_cast<const char*>(esc), reinterpret_cast<const char*>(limit)));
     };
-    while (true) {
-        if (b_begin_ == k_none) {
-            // Lane B starts at the first line start lead_ bytes ahead, if any.
-            std::size_t at = static_cast<std::size_t>(pa - base) + lead_;
-            const void* nl =
-                at < block_.size() ? std::memchr(base + at, '\n', block_.size() - at) : nullptr;
-            if (nl != nullptr && static_cast<const unsigned char*>(nl) + 1 < end) {
-                b_begin_ =
-                    static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
-                b_pos_ = b_begin_;
-                b_state_ = 0;
-                b_hit_ = false;
-            }
+    while (have_chunk(a_) && chunks_[a_].end <= from) {
+        ++a_;
+    }
+    while (have_chunk(a_)) {
+        Chunk& ca = chunks_[a_];
+        // What is known of A's chunk from `from` on (from is a line start,
+        // where a walk begun earlier would also be in the start state).
+        bool known = ca.status != Status::unread && ca.start <= from &&
+                     (ca.status == Status::clean || ca.pos >= from);
+        if (known && ca.status == Status::hit) {
+            return line_start(block_, std::max(from, ca.start), ca.pos);
         }
-        const unsigned char* ea = b_begin_ == k_none ? end : base + b_begin_;
-        if (b_begin_ != k_none && !b_hit_ && b_pos_ != block_.size()) {
-            // Both lanes, a byte each per step, until either reaches a
-            // flagged state or the end of its text.
-            const unsigned char* pb = base + b_pos_;
-            std::uint32_t sb = b_state_;
+        if (known && ca.status == Status::clean) {
+            from = ca.end;
+            ++a_;
+            continue;
+        }
+        if (!known) {
+            ca.status = Status::reading;
+            ca.start = ca.pos = from;
+            ca.state = 0;
+        }
+        // Lane B: the next chunk after A's not read to its end.
+        b_ = std::max(b_, a_ + 1);
+        while (have_chunk(b_) &&
+               (chunks_[b_].status == Status::hit || chunks_[b_].status == Status::clean)) {
+            ++b_;
+        }
+        std::size_t b = b_;
+        const unsigned char* pa = base + ca.pos;
+        const unsigned char* ea = base + ca.end;
+        std::uint32_t sa = ca.state;
+        if (b < chunks_.size()) {
+            Chunk& cb = chunks_[b];
+            if (cb.status == Status::unread) {
+                cb.status = Status::reading;
+                cb.start = cb.pos = cb.begin;
+                cb.state = 0;
+            }
+            const unsigned char* pb = base + cb.pos;
+            const unsigned char* eb = base + cb.end;
+            std::uint32_t sb = cb.state;
             std::uint32_t na = 0;
             std::uint32_t nb = 0;
-            while (pa != ea && pb != end) {
+            while (pa != ea && pb != eb) {
                 na = next[sa + cls[*pa]];
                 nb = next[sb + cls[*pb]];
                 if (na >= flagged || nb >= flagged) {
@@ -226,52 +261,39 @@ std::size_t CandidateScan::next(std::size_t from) {
                 ++pa;
                 ++pb;
             }
-            if (pb != end && nb >= flagged && next[sb + cls[*pb]] >= flagged) {
+            if (pb == eb) {
+                cb.status = Status::clean;
+            } else if (nb >= flagged && next[sb + cls[*pb]] >= flagged) {
                 if (*pb == 0x1b) {
-                    pb = escape_end(pb, end);
+                    pb = escape_end(pb, eb);
                 } else {
-                    b_hit_ = true;  // lane B stops at its literal
+                    cb.status = Status::hit;  // B goes on with the next chunk
                 }
             }
-            b_pos_ = static_cast<std::size_t>(pb - base);
-            b_state_ = sb;
-            if (pa != ea && next[sa + cls[*pa]] >= flagged) {
-                if (*pa != 0x1b) {
-                    return line_start(block_, from, static_cast<std::size_t>(pa - base));
-                }
-                pa = escape_end(pa, ea);
-            }
-            if (pa != ea && pb != end && !b_hit_) {
-                continue;  // an escape sequence was stepped over: both lanes go on
+            cb.pos = static_cast<std::size_t>(pb - base);
+            cb.state = sb;
+        } else {
+            // No chunk left for B: A alone.
+            while (pa != ea && next[sa + cls[*pa]] < flagged) {
+                sa = next[sa + cls[*pa]];
+                ++pa;
             }
         }
-        // Lane A alone, to its end.
-        while (pa != ea) {
-            std::uint32_t na = next[sa + cls[*pa]];
-            if (na >= flagged) {
-                if (*pa != 0x1b) {
-                    return line_start(block_, from, static_cast<std::size_t>(pa - base));
-                }
-                pa = escape_end(pa, ea);
-                continue;
+        ca.pos = static_cast<std::size_t>(pa - base);
+        ca.state = sa;
+        if (pa == ea) {
+            ca.status = Status::clean;
+        } else if (next[sa + cls[*pa]] >= flagged) {
+            if (*pa == 0x1b) {
+                ca.pos = static_cast<std::size_t>(escape_end(pa, ea) - base);
+            } else {
+                ca.status = Status::hit;
             }
-            sa = na;
-            ++pa;
         }
-        if (b_begin_ == k_none) {
-            return block_.size();
-        }
-        // Nothing from `from` to lane B's start: B's answer, or its walk for A to go on with.
-        if (b_hit_) {
-            std::size_t hit = b_pos_;
-            std::size_t begin = b_begin_;
-            b_begin_ = k_none;
-            return line_start(block_, begin, hit);
-        }
-        pa = base + b_pos_;
-        sa = b_state_;
-        b_begin_ = k_none;
+        // Go round: A's chunk is now hit (answered), clean (next chunk),
+        // or still being read, with B on the same or a later chunk.
     }
+    return block_.size();
 }
 
 std::size_t line_start(std::string_view block, std::size_t from, std::size_t pos) {

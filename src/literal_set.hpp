@@ -72,35 +72,46 @@ class LiteralSet {
 
 /// LiteralSet::find_candidate over one block, asked with `from` never
 /// decreasing, in two interleaved lanes. The automaton's walk is a chain of
-/// dependent loads, so two independent walks take about the time of one:
-/// lane A reads from `from`; lane B reads ahead from a line start (where
-/// the automaton's state is the start state whatever came before) and keeps
-/// what it read for the calls that follow. Same results as find_candidate.
+/// dependent loads, so two independent walks take about the time of one.
+/// The block is cut at line starts into chunks (the automaton is in its
+/// start state at a line start, whatever came before): lane A reads the
+/// chunk holding `from`, lane B reads the chunks after it, each up to its
+/// first literal, and what B found or read is kept for the calls that
+/// follow. Same answers as find_candidate.
 class CandidateScan {
   public:
-    /// `lead`: how far ahead of the first `from` lane B starts, at the next
-    /// line start (each time lane A takes over lane B's walk, B starts again
-    /// that far ahead). Far enough that both lanes have long runs to read.
-    CandidateScan(const LiteralSet& set, std::string_view block, std::size_t lead = 16 << 10)
-        : set_(set), block_(block), lead_(lead) {}
+    /// `chunk`: the bytes a chunk holds at least (it ends at the next line
+    /// start), long enough for both lanes to have long runs to read.
+    CandidateScan(const LiteralSet& set, std::string_view block, std::size_t chunk = 16 << 10)
+        : set_(set), block_(block), chunk_bytes_(chunk) {}
 
     /// find_candidate(block, from); `from` a line start, not before the
     /// previous call's.
     std::size_t next(std::size_t from);
 
   private:
-    static constexpr std::size_t k_none = SIZE_MAX;
+    enum class Status : std::uint8_t { unread, reading, hit, clean };
+    struct Chunk {
+        std::size_t begin;
+        std::size_t end;
+        // Read from `start` (a line start) to `pos` without a literal, in
+        // automaton state `state`; `hit`: the byte at `pos` leads to a
+        // literal; `clean`: read to the end without one.
+        Status status = Status::unread;
+        std::size_t start = 0;
+        std::size_t pos = 0;
+        std::uint32_t state = 0;
+    };
+    /// Chunk `i`, cutting the chunks up to it first; false past the block.
+    bool have_chunk(std::size_t i) { return i < chunks_.size() || cut_chunks(i); }
+    bool cut_chunks(std::size_t i);
 
     const LiteralSet& set_;
     std::string_view block_;
-    std::size_t lead_;
-    // Lane B read [b_begin_, b_pos_) from the start state without reaching a
-    // literal, and is in state b_state_; when b_hit_, the byte at b_pos_
-    // leads to a literal. k_none: no lane B.
-    std::size_t b_begin_ = k_none;
-    std::size_t b_pos_ = 0;
-    std::uint32_t b_state_ = 0;
-    bool b_hit_ = false;
+    std::size_t chunk_bytes_;
+    std::vector<Chunk> chunks_;
+    std::size_t a_ = 0;  // the chunk lane A is in
+    std::size_t b_ = 0;  // no chunk before it is left for lane B
 };
 
 /// The end of the escape sequence starting at `esc` (an ESC byte), at most
