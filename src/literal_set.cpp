@@ -192,7 +192,10 @@ bool CandidateScan::cut_chunks(std::size_t i) {
             nl == nullptr
                 ? block_.size()
                 : static_cast<std::size_t>(static_cast<const char*>(nl) - block_.data()) + 1;
-        chunks_.push_back({begin, end});
+        Chunk chunk;
+        chunk.begin = begin;
+        chunk.end = end;
+        chunks_.push_back(std::move(chunk));
     }
     return true;
 }
@@ -211,37 +214,37 @@ std::size_t CandidateScan::next(std::size_t from) {
     }
     while (have_chunk(a_)) {
         Chunk& ca = chunks_[a_];
-        // What is known of A's chunk from `from` on (from is a line start,
-        // where a walk begun earlier would also be in the start state).
-        bool known = ca.status != Status::unread && ca.start <= from &&
-                     (ca.status == Status::clean || ca.pos >= from);
-        if (known && ca.status == Status::hit) {
-            return line_start(block_, std::max(from, ca.start), ca.pos);
+        // What was read of A's chunk holds `from` (a line start, where a
+        // walk begun earlier is also in the start state), or it is read anew.
+        if (!ca.read || from < ca.start || from > ca.pos) {
+            ca.read = true;
+            ca.start = ca.pos = from;
+            ca.state = 0;
+            ca.lines.clear();
         }
-        if (known && ca.status == Status::clean) {
+        auto known = std::lower_bound(ca.lines.begin(), ca.lines.end(), from);
+        if (known != ca.lines.end()) {
+            return *known;
+        }
+        if (ca.pos == ca.end) {
             from = ca.end;
             ++a_;
             continue;
         }
-        if (!known) {
-            ca.status = Status::reading;
-            ca.start = ca.pos = from;
-            ca.state = 0;
-        }
-        // Lane B: the next chunk after A's not read to its end.
+        // Lane B: the first chunk after A's not read to its end.
         b_ = std::max(b_, a_ + 1);
-        while (have_chunk(b_) &&
-               (chunks_[b_].status == Status::hit || chunks_[b_].status == Status::clean)) {
+        while (have_chunk(b_) && chunks_[b_].read && chunks_[b_].pos == chunks_[b_].end) {
             ++b_;
         }
-        std::size_t b = b_;
-        const unsigned char* pa = base + ca.pos;
-        const unsigned char* ea = base + ca.end;
-        std::uint32_t sa = ca.state;
-        if (b < chunks_.size()) {
-            Chunk& cb = chunks_[b];
-            if (cb.status == Status::unread) {
-                cb.status = Status::reading;
+        // Cutting chunks for B may have moved them: A's chunk afresh.
+        Chunk& a = chunks_[a_];
+        const unsigned char* pa = base + a.pos;
+        const unsigned char* ea = base + a.end;
+        std::uint32_t sa = a.state;
+        if (b_ < chunks_.size()) {
+            Chunk& cb = chunks_[b_];
+            if (!cb.read) {
+                cb.read = true;
                 cb.start = cb.pos = cb.begin;
                 cb.state = 0;
             }
@@ -261,13 +264,16 @@ std::size_t CandidateScan::next(std::size_t from) {
                 ++pa;
                 ++pb;
             }
-            if (pb == eb) {
-                cb.status = Status::clean;
-            } else if (nb >= flagged && next[sb + cls[*pb]] >= flagged) {
+            if (pb != eb && nb >= flagged && next[sb + cls[*pb]] >= flagged) {
                 if (*pb == 0x1b) {
                     pb = escape_end(pb, eb);
                 } else {
-                    cb.status = Status::hit;  // B goes on with the next chunk
+                    // Note the line and go on at the next one.
+                    auto at = static_cast<std::size_t>(pb - base);
+                    cb.lines.push_back(line_start(block_, cb.start, at));
+                    const void* nl = std::memchr(pb, '\n', static_cast<std::size_t>(eb - pb));
+                    pb = nl == nullptr ? eb : static_cast<const unsigned char*>(nl) + 1;
+                    sb = 0;
                 }
             }
             cb.pos = static_cast<std::size_t>(pb - base);
@@ -279,19 +285,25 @@ std::size_t CandidateScan::next(std::size_t from) {
                 ++pa;
             }
         }
-        ca.pos = static_cast<std::size_t>(pa - base);
-        ca.state = sa;
-        if (pa == ea) {
-            ca.status = Status::clean;
-        } else if (next[sa + cls[*pa]] >= flagged) {
+        a.pos = static_cast<std::size_t>(pa - base);
+        a.state = sa;
+        if (pa != ea && next[sa + cls[*pa]] >= flagged) {
             if (*pa == 0x1b) {
-                ca.pos = static_cast<std::size_t>(escape_end(pa, ea) - base);
-            } else {
-                ca.status = Status::hit;
+                a.pos = static_cast<std::size_t>(escape_end(pa, ea) - base);
+                continue;
             }
+            // A's answer; the caller goes on after its line, where A's walk resumes.
+            std::size_t line = line_start(block_, from, a.pos);
+            const void* nl = std::memchr(pa, '\n', static_cast<std::size_t>(ea - pa));
+            a.pos =
+                nl == nullptr
+                    ? a.end
+                    : static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
+            a.state = 0;
+            a.lines.push_back(line);
+            return line;
         }
-        // Go round: A's chunk is now hit (answered), clean (next chunk),
-        // or still being read, with B on the same or a later chunk.
+        // Go round: A's chunk is read to its end (next chunk) or further.
     }
     return block_.size();
 }

@@ -75,9 +75,9 @@ class LiteralSet {
 /// dependent loads, so two independent walks take about the time of one.
 /// The block is cut at line starts into chunks (the automaton is in its
 /// start state at a line start, whatever came before): lane A reads the
-/// chunk holding `from`, lane B reads the chunks after it, each up to its
-/// first literal, and what B found or read is kept for the calls that
-/// follow. Same answers as find_candidate.
+/// chunk holding `from` up to the next line holding a literal, lane B reads
+/// the chunks after it, noting every line holding one, for the calls that
+/// follow to answer without reading. Same answers as find_candidate.
 class CandidateScan {
   public:
     /// `chunk`: the bytes a chunk holds at least (it ends at the next line
@@ -90,17 +90,18 @@ class CandidateScan {
     std::size_t next(std::size_t from);
 
   private:
-    enum class Status : std::uint8_t { unread, reading, hit, clean };
     struct Chunk {
         std::size_t begin;
         std::size_t end;
-        // Read from `start` (a line start) to `pos` without a literal, in
-        // automaton state `state`; `hit`: the byte at `pos` leads to a
-        // literal; `clean`: read to the end without one.
-        Status status = Status::unread;
+        // Read from `start` (a line start) to `pos`, in automaton state
+        // `state`; `lines`: the starts of the lines holding a literal in
+        // there (each is read to its end, and the walk goes on at the next
+        // line). Read to the end when pos == end.
+        bool read = false;
         std::size_t start = 0;
         std::size_t pos = 0;
         std::uint32_t state = 0;
+        std::vector<std::size_t> lines;
     };
     /// Chunk `i`, cutting the chunks up to it first; false past the block.
     bool have_chunk(std::size_t i) { return i < chunks_.size() || cut_chunks(i); }

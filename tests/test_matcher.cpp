@@ -121,7 +121,7 @@ TEST_CASE("ANSI codes, CR, NUL and invalid UTF-8 are handled", "[matcher]") {
     Matcher m(c);
     std::string log =
         std::string("\x1b[31mFATAL ERROR:\x1b[0m Reached heap limit Allocation failed - ") +
-        "\x1b[1mJavaScript\x1b[0m heap out of memory\r\n" + std::string("bin\0ary\xff\xfe\n", 12) +
+        "\x1b[1mJavaScript\x1b[0m heap out of memory\r\n" + std::string("bin\0ary\xff\xfe\n", 10) +
         "\x1b]0;title\x07 progress 10%\rprogress 20%\r\n";
     auto ds = scan(m, log);
     REQUIRE(ds.size() == 1);
