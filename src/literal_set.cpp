@@ -42,9 +42,18 @@ LiteralSet::LiteralSet(const std::vector<std::string>& literals) {
     const std::uint32_t carriage_return = class_of_['\r'];
     const std::uint32_t escape = class_of_['\x1b'];
 
-    // Trie.
+    // Trie. Its table is reserved for the most states the literals can make
+    // (one per byte, the root and the escape state): grown by doubling, it
+    // was copied and faulted in anew at each step, most of a scan's start-up.
+    std::size_t most_states = 2;
+    for (const auto& lit : literals) {
+        most_states += lit.size();
+    }
     std::vector<std::vector<std::uint32_t>> out_of_state(1);
-    std::vector<std::uint32_t> trie(classes_, 0);
+    out_of_state.reserve(most_states);
+    std::vector<std::uint32_t> trie;
+    trie.reserve(most_states * classes_);
+    trie.assign(classes_, 0);
     auto child = [&](std::uint32_t s, std::uint32_t cls) -> std::uint32_t& {
         return trie[s * classes_ + cls];
     };
@@ -118,13 +127,33 @@ LiteralSet::LiteralSet(const std::vector<std::string>& literals) {
             first_flagged_ = static_cast<std::uint32_t>(order.size()) * classes_;
         }
     }
-    next_.assign(static_cast<std::size_t>(states) * classes_, 0);
+    // The trie's table becomes the DFA's in place (a second table of the
+    // same size was as many page faults again): targets renumbered and
+    // premultiplied, then rows moved to their new numbers, cycle by cycle.
+    for (auto& target : trie) {
+        target = number[target] * classes_;
+    }
+    std::vector<bool> placed(states, false);
+    std::vector<std::uint32_t> row(classes_);
+    for (std::uint32_t start = 0; start < states; ++start) {
+        if (placed[start]) {
+            continue;
+        }
+        // Old row `start` goes to number[start], whose old row goes on, and so on.
+        std::copy_n(trie.begin() + std::ptrdiff_t{start} * classes_, classes_, row.begin());
+        std::uint32_t s = start;
+        while (!placed[number[s]]) {
+            std::uint32_t to = number[s];
+            placed[to] = true;
+            auto to_row = trie.begin() + std::ptrdiff_t{to} * classes_;
+            std::swap_ranges(row.begin(), row.end(), to_row);
+            s = to;
+        }
+    }
+    next_ = std::move(trie);
     output_begin_.reserve(states + 1);
     for (std::uint32_t n = 0; n < states; ++n) {
         std::uint32_t s = order[n];
-        for (std::uint32_t cls = 0; cls < classes_; ++cls) {
-            next_[n * classes_ + cls] = number[child(s, cls)] * classes_;
-        }
         output_begin_.push_back(static_cast<std::uint32_t>(outputs_.size()));
         outputs_.insert(outputs_.end(), out_of_state[s].begin(), out_of_state[s].end());
     }
