@@ -107,15 +107,27 @@ TEST_CASE("embedded records are read whole when first asked for - also from seve
     CHECK(by_id->same_data(expected[5]));
     CHECK(!c.header(5).root_cause.empty());
 
-    // Two threads reading the same records whole at once, as scan -j does.
+    // Two threads reading the same records whole at once, as scan -j does,
+    // and a third reading their header fields meanwhile, as the matcher does.
     auto read_all = [&c] {
         for (std::size_t i = 0; i < c.size(); ++i) {
             (void)c.record(i).root_cause.size();
         }
     };
+    std::size_t header_bytes = 0;
+    auto read_headers = [&c, &header_bytes] {
+        for (int round = 0; round < 20; ++round) {
+            for (std::size_t i = 0; i < c.size(); ++i) {
+                header_bytes += c.header(i).signature.size() + c.header(i).id.size();
+            }
+        }
+    };
     std::thread other(read_all);
+    std::thread headers(read_headers);
     read_all();
     other.join();
+    headers.join();
+    CHECK(header_bytes > 0);
     for (std::size_t i = 0; i < c.size(); ++i) {
         INFO(expected[i].id);
         CHECK(c.record(i).same_data(expected[i]));

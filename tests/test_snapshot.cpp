@@ -331,6 +331,27 @@ TEST_CASE("snapshot: records read in part keep the header fields and are read wh
     CHECK(out.id == "untouched");
 }
 
+TEST_CASE("snapshot: a record read in part, then whole through the catalogue, has every field",
+          "[snapshot]") {
+    // Fails when Catalogue's reading a record whole misses a field.
+    std::string bytes = write_snapshot(small_files());
+    std::vector<LoadedFile> headers;
+    std::vector<std::vector<std::string_view>> deferred;
+    std::string error;
+    REQUIRE(read_snapshot_headers(bytes, headers, deferred, error));
+    Catalogue c;
+    for (std::size_t i = 0; i < headers[0].result.records.size(); ++i) {
+        c.add_deferred(headers[0].result.records[i], deferred[0][i]);
+    }
+    CHECK(c.header(0).root_cause.empty());
+    const Record& whole = c.record(0);
+    CHECK(whole.same_data(all_fields_record()));
+    CHECK(whole.source == "dir/all-fields.txt");
+    CHECK(whole.source_line == 1234567);
+    CHECK(whole.format == RecordFormat::text_page);
+    CHECK(c.records()[1].same_data(empty_record()));
+}
+
 TEST_CASE("snapshot: truncated, corrupted or foreign bytes are refused with a reason",
           "[snapshot]") {
     std::string good = write_snapshot(small_files());
