@@ -406,17 +406,24 @@ int run_show(const CommonOptions& o, const ShowOptions& s) {
 
 int run_list(const CommonOptions& o, const ListOptions& l) {
     LoadedCatalogue& c = load(o);
-    auto records = select(c.load.catalogue, {});
+    // Only header fields are listed: no record needs reading whole.
+    const Catalogue& catalogue = c.load.catalogue;
+    std::vector<const Record*> headers;
+    for (std::size_t i = 0; i < catalogue.size(); ++i) {
+        headers.push_back(&catalogue.header(i));
+    }
+    std::sort(headers.begin(), headers.end(),
+              [](const Record* a, const Record* b) { return a->id < b->id; });
     nlohmann::json array = nlohmann::json::array();
     RenderOptions ro = render_options(o);
     std::size_t id_width = 0;
-    for (const Record* r : *records) {
+    for (const Record* r : headers) {
         if (l.domain.empty() || r->domain == l.domain) {
             id_width = std::max(id_width, r->id.size());
         }
     }
     id_width = std::min<std::size_t>(id_width, 60);
-    for (const Record* r : *records) {
+    for (const Record* r : headers) {
         if (!l.domain.empty() && r->domain != l.domain) {
             continue;
         }
