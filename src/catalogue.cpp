@@ -45,55 +45,14 @@ std::string Catalogue::add_deferred(Record header, std::string_view bytes) {
     return {};
 }
 
-namespace {
-
-static_assert(sizeof(Record) == 1160, "Record changed: take its new field in take_all_but_header");
-
-/// Moves every field but the header ones (Catalogue::header) from `from`
-/// into `to`. The header fields are never written once a record is added:
-/// other threads read them (the matcher) while a record is read whole.
-void take_all_but_header(Record& to, Record&& from) {
-    to.subcategory = std::move(from.subcategory);
-    to.root_cause = std::move(from.root_cause);
-    to.root_cause_type = std::move(from.root_cause_type);
-    to.root_cause_zh = std::move(from.root_cause_zh);
-    to.versions = std::move(from.versions);
-    to.os_specific_json = std::move(from.os_specific_json);
-    to.dead_ends = std::move(from.dead_ends);
-    to.workarounds = std::move(from.workarounds);
-    to.workarounds_zh = std::move(from.workarounds_zh);
-    to.transition_graph = std::move(from.transition_graph);
-    to.official_doc_url = std::move(from.official_doc_url);
-    to.official_doc_section = std::move(from.official_doc_section);
-    to.error_code = std::move(from.error_code);
-    to.verification_tier = std::move(from.verification_tier);
-    to.confidence = from.confidence;
-    to.fix_success_rate = from.fix_success_rate;
-    to.resolvable = std::move(from.resolvable);
-    to.first_seen = std::move(from.first_seen);
-    to.last_confirmed = std::move(from.last_confirmed);
-    to.last_updated = std::move(from.last_updated);
-    to.evidence_count = from.evidence_count;
-    to.tags = std::move(from.tags);
-    to.locale = std::move(from.locale);
-    to.examples = std::move(from.examples);
-    to.non_examples = std::move(from.non_examples);
-    to.reproduction = std::move(from.reproduction);
-    to.source_url = std::move(from.source_url);
-}
-
-}  // namespace
-
 void Catalogue::read_whole(std::size_t i) const {
     if (deferred_[i].empty()) {
         return;
     }
     // The bytes passed the snapshot's checksum when the header was read, so
-    // this cannot fail short of a bug; the header alone is kept if it does.
-    Record whole;
-    if (read_snapshot_record(deferred_[i], whole)) {
-        take_all_but_header(records_[i], std::move(whole));
-    }
+    // this cannot fail short of a bug. The header fields are not written:
+    // the matcher reads them from other threads without the lock.
+    read_snapshot_rest(deferred_[i], records_[i]);
     deferred_[i] = {};
     --deferred_left_;
 }

@@ -13,6 +13,7 @@
 #include "errlens/snapshot.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -296,6 +297,13 @@ class SnapshotWriter {
 
 // ---- reading ----------------------------------------------------------------
 
+/// The fields of `r` that matching reads (Catalogue::header): what
+/// read_snapshot_headers reads, and what read_snapshot_rest leaves alone.
+std::array<const void*, 10> header_fields(const Record& r) {
+    return {&r.id,       &r.signature, &r.signature_zh, &r.regex,       &r.domain,
+            &r.category, &r.aliases,   &r.source,       &r.source_line, &r.format};
+}
+
 /// Reads the payload. Every read is bounds-checked; the first failure is kept
 /// and later reads return empty values, so callers check `failed()` once per
 /// record rather than after every field.
@@ -382,7 +390,9 @@ class SnapshotReader {
     void text(std::optional<std::string>& s) {
         std::uint64_t n = varint();
         if (n == 0) {
-            s.reset();
+            if (!skipped(&s)) {
+                s.reset();
+            }
             return;
         }
         --n;
@@ -417,44 +427,52 @@ class SnapshotReader {
         }
     }
 
-    /// Reads a record, stepping over (not copying) its strings and string
-    /// lists other than `kept`: read_snapshot_headers reads every record into
-    /// one scratch record and keeps only its header fields.
-    void record_in_part(Record& r, const std::vector<const void*>& kept) {
-        kept_ = &kept;
+    /// Reads a record, writing only its header fields (header_fields) when
+    /// `header`, else only the others; what is not written is stepped over,
+    /// not copied. The fields left alone are not touched at all: other
+    /// threads read a record's header while the rest is read.
+    void record_in_part(Record& r, bool header) {
+        auto fields = header_fields(r);
+        fields_ = &fields;
+        write_listed_ = header;
         record_fields(*this, r);
-        kept_ = nullptr;
+        fields_ = nullptr;
     }
 
     void number(std::optional<double>& d) {
-        if (!presence()) {
-            d.reset();
-            return;
-        }
-        if (remaining() < 8) {
+        bool present = presence();
+        if (present && remaining() < 8) {
             fail("truncated double");
             return;
         }
-        d = std::bit_cast<double>(load_le64(reinterpret_cast<const unsigned char*>(p_)));
-        p_ += 8;
+        std::optional<double> value;
+        if (present) {
+            value = std::bit_cast<double>(load_le64(reinterpret_cast<const unsigned char*>(p_)));
+            p_ += 8;
+        }
+        if (!skipped(&d)) {
+            d = value;
+        }
     }
 
     void number(std::optional<long long>& n) {
+        std::optional<long long> value;
         if (presence()) {
-            n = signed_varint();
-        } else {
-            n.reset();
+            value = signed_varint();
+        }
+        if (!skipped(&n)) {
+            n = value;
         }
     }
 
     void related(std::vector<RelatedError>& list) {
-        list.resize(count(4));
-        for (auto& r : list) {
+        auto each = [this](RelatedError& r) {
             text(r.error_id);
             number(r.probability);
             text(r.condition);
             text(r.distinction);
-        }
+        };
+        this->list(list, 4, each);
     }
 
     void record(Record& r) { record_fields(*this, r); }
@@ -463,19 +481,35 @@ class SnapshotReader {
     /// than the bytes left fails before anything is reserved), then the items.
     template <typename T, typename Each>
     void list(std::vector<T>& items, std::size_t min_bytes, Each each) {
+        if (skipped(&items)) {
+            // Each item read into one that is thrown away: its fields are
+            // not listed, so when only the listed ones are written, nothing is.
+            T ignored;
+            for (std::size_t n = count(min_bytes); n > 0; --n) {
+                each(ignored);
+            }
+            return;
+        }
         items.resize(count(min_bytes));
         for (auto& item : items) {
             each(item);
         }
     }
-    void small_int(int& v) { v = small_int(); }
+    void small_int(int& v) {
+        int value = small_int();
+        if (!skipped(&v)) {
+            v = value;
+        }
+    }
     void record_format(RecordFormat& f) {
         std::uint8_t format = byte();
         if (format > static_cast<std::uint8_t>(RecordFormat::canon_json)) {
             fail("unknown record format " + std::to_string(format));
             return;
         }
-        f = static_cast<RecordFormat>(format);
+        if (!skipped(&f)) {
+            f = static_cast<RecordFormat>(format);
+        }
     }
 
     void problem(Problem& p) {
@@ -496,8 +530,13 @@ class SnapshotReader {
   private:
     std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
 
+    /// True when reading a record in part leaves `field` alone.
     bool skipped(const void* field) const {
-        return kept_ != nullptr && std::find(kept_->begin(), kept_->end(), field) == kept_->end();
+        if (fields_ == nullptr) {
+            return false;
+        }
+        bool listed = std::find(fields_->begin(), fields_->end(), field) != fields_->end();
+        return listed != write_listed_;
     }
 
     bool presence() {
@@ -512,7 +551,9 @@ class SnapshotReader {
     const char* begin_;
     const char* p_;
     const char* end_;
-    const std::vector<const void*>* kept_ = nullptr;  // reading a record in part
+    // Reading a record in part: the fields written are the listed ones, or the others.
+    const std::array<const void*, 10>* fields_ = nullptr;
+    bool write_listed_ = true;
     std::string error_;
 };
 
@@ -546,20 +587,6 @@ std::string write_snapshot(std::span<const LoadedFile> files) {
 }
 
 namespace {
-
-/// The fields of a record that read_snapshot_headers keeps (Catalogue::header).
-void keep_header(Record& from, Record& to) {
-    to.id = std::move(from.id);
-    to.signature = std::move(from.signature);
-    to.signature_zh = std::move(from.signature_zh);
-    to.regex = std::move(from.regex);
-    to.domain = std::move(from.domain);
-    to.category = std::move(from.category);
-    to.aliases = std::move(from.aliases);
-    to.source = std::move(from.source);
-    to.source_line = from.source_line;
-    to.format = from.format;
-}
 
 /// read_snapshot, or with `deferred` read_snapshot_headers.
 bool read_snapshot_files(std::string_view bytes, std::vector<LoadedFile>& out,
@@ -595,13 +622,6 @@ bool read_snapshot_files(std::string_view bytes, std::vector<LoadedFile>& out,
         return false;
     }
     SnapshotReader r(payload.data(), payload.data() + payload.size());
-    // Records read in part go through this one record, which keeps the
-    // header fields (keep_header moves them out) and steps over the other
-    // strings; its lists keep their capacity from record to record.
-    Record scratch;
-    const std::vector<const void*> header_fields = {
-        &scratch.id,     &scratch.signature, &scratch.signature_zh, &scratch.regex,
-        &scratch.domain, &scratch.category,  &scratch.aliases,      &scratch.source};
     // A file takes at least 4 bytes (name length, records_seen and two counts).
     out.resize(r.count(4));
     if (deferred != nullptr) {
@@ -619,8 +639,7 @@ bool read_snapshot_files(std::string_view bytes, std::vector<LoadedFile>& out,
                 continue;
             }
             std::size_t begin = r.offset();
-            r.record_in_part(scratch, header_fields);
-            keep_header(scratch, record);
+            r.record_in_part(record, true);
             (*deferred)[f].push_back(payload.substr(begin, r.offset() - begin));
         }
         file.result.problems.resize(r.count(7));
@@ -655,6 +674,12 @@ bool read_snapshot_headers(std::string_view bytes, std::vector<LoadedFile>& out,
                            std::vector<std::vector<std::string_view>>& deferred,
                            std::string& error) {
     return read_snapshot_files(bytes, out, &deferred, error);
+}
+
+bool read_snapshot_rest(std::string_view record_bytes, Record& header) {
+    SnapshotReader r(record_bytes.data(), record_bytes.data() + record_bytes.size());
+    r.record_in_part(header, false);
+    return !r.failed() && r.at_end();
 }
 
 bool read_snapshot_record(std::string_view record_bytes, Record& out) {

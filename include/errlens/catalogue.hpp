@@ -41,7 +41,7 @@ class Catalogue {
     std::string add(Record record);
 
     /// Adds a record of which only the header fields (see header()) are read:
-    /// the rest is read from `bytes` (read_snapshot_record) when first needed.
+    /// the rest is read from `bytes` (read_snapshot_rest) when first needed.
     /// `bytes` must outlive the catalogue.
     std::string add_deferred(Record header, std::string_view bytes);
 
@@ -65,11 +65,11 @@ class Catalogue {
     std::vector<std::string> suggest(std::string_view id, std::size_t max = 3) const;
 
   private:
-    void read_whole(std::size_t i) const;  // with mutex_ held
+    void read_whole(std::size_t i) const;  // with lock_ held
 
     // Reading a record whole writes to it under const: records_ and
-    // deferred_ change only with mutex_ held, and only for records not yet
-    // whole, which no caller holds a reference to beyond header().
+    // deferred_ change only with lock_ held, and only the fields header()
+    // does not promise, of records not yet whole.
     mutable std::vector<Record> records_;
     mutable std::vector<std::string_view> deferred_;  // by record: bytes to read, or empty
     mutable std::atomic<std::size_t> deferred_left_{0};

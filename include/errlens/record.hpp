@@ -68,10 +68,9 @@ enum class RecordFormat { flat_json, text_page, canon_json };
 /// A new field here (or in the structs above) must also be: written and read
 /// in src/snapshot.cpp, with k_snapshot_format_version bumped (snapshots are
 /// how the embedded and cached catalogues load, and would silently drop it);
-/// compared in same_data (src/record.cpp); taken in take_all_but_header
-/// (src/catalogue.cpp) unless Catalogue::header keeps it; and set in
-/// all_fields_record() in tests/test_snapshot.cpp. The size checks in
-/// snapshot.cpp and catalogue.cpp fail to compile until then.
+/// listed in header_fields (src/snapshot.cpp) if the matcher reads it;
+/// compared in same_data (src/record.cpp); and set in all_fields_record() in
+/// tests/test_snapshot.cpp. snapshot.cpp's size checks fail to compile until then.
 struct Record {
     std::string id;
     std::string signature;

@@ -46,6 +46,12 @@ bool read_snapshot_headers(std::string_view bytes, std::vector<LoadedFile>& out,
 /// `out` untouched, when they are not one record.
 bool read_snapshot_record(std::string_view record_bytes, Record& out);
 
+/// Reads into `header`, a record as read_snapshot_headers gave it, the fields
+/// that left out, from its bytes; the header fields are not written, so other
+/// threads may read them meanwhile. False when the bytes are not one record
+/// (some fields may then be read).
+bool read_snapshot_rest(std::string_view record_bytes, Record& header);
+
 /// XXH64 (8 bytes at a time, four lanes): the snapshot checksum, and the cache
 /// key of user catalogues (chained through `seed`). Not cryptographic: it
 /// detects accidents, not attacks.
