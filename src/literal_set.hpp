@@ -4,8 +4,8 @@
 // case-insensitively without lowercasing it first.
 //
 // The same automaton runs two ways. Over one cleaned line (for_each_match) it
-// reports every literal found. Over a block of raw log lines (find_candidate)
-// it only says where the first line that may match is, which is what lets the
+// reports every literal found. Over a block of raw log lines (CandidateScan,
+// find_candidate) it only says where the first line that may match is, which is what lets the
 // scanner skip the lines that hold no literal at all; for that it also knows
 // what cleaning would do to a raw line: a newline resets it (literals never
 // span lines), a carriage return is skipped as clean_line drops it, and an
@@ -52,7 +52,9 @@ class LiteralSet {
 
     /// Offset in `block` of the first byte of the first line holding a literal
     /// once cleaned (see clean_line), starting at `from` (a line start);
-    /// block.size() when none does.
+    /// block.size() when none does. The scanner asks CandidateScan, which
+    /// gives the same answers faster; this one-lane walk is what
+    /// test_literal_set checks it against.
     std::size_t find_candidate(std::string_view block, std::size_t from) const;
 
     std::size_t states() const { return output_begin_.size() - 1; }

@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -592,9 +591,13 @@ struct Matcher::Impl {
     mutable std::atomic<bool> literals_built{false};
     const detail::LiteralSet& automaton() const;
     void match_line(std::string_view line, std::vector<std::size_t>& out) const;
-    /// Matcher::next_candidate, through `scan` (over the same block) when given.
+    /// Where in `block` (whole lines) the scan must look next, from `from` (a
+    /// line start): the start of the first line that may match a regex, or
+    /// block.size() when none may. Lines before it hold none of the literals
+    /// the regexes require, so they can be counted without being read.
+    /// `scan` walks this block's automaton and keeps what it read ahead.
     std::size_t next_candidate(std::string_view block, std::size_t from,
-                               detail::CandidateScan* scan) const;
+                               detail::CandidateScan& scan) const;
 
     // The `always` regexes as one RE2::Set: one pass per line instead of one
     // each. Null when RE2 could not build it (the regexes then run one by one).
@@ -923,19 +926,13 @@ bool holds_in_order(const std::vector<std::vector<std::string>>& alternatives,
 
 }  // namespace
 
-std::size_t Matcher::next_candidate(std::string_view block, std::size_t from) const {
-    return impl_->next_candidate(block, from, nullptr);
-}
-
 std::size_t Matcher::Impl::next_candidate(std::string_view block, std::size_t from,
-                                          detail::CandidateScan* scan) const {
+                                          detail::CandidateScan& scan) const {
     const Impl& m = *this;
-    const detail::LiteralSet& automaton = m.automaton();  // match_line uses it from now on
     if (!m.always.empty()) {
         return from;  // some regex must see every line
     }
-    std::size_t candidate =
-        scan != nullptr ? scan->next(from) : automaton.find_candidate(block, from);
+    std::size_t candidate = scan.next(from);
     if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
         // Some regex needs only a letter beyond ASCII: the line holding the first one.
         std::size_t i = from;
@@ -1239,14 +1236,14 @@ void LogScanner::scan_block(std::string_view block) {
         bytes_scanned_ += end + 1 - pos;
         pos = end + 1;
     }
+    if (pos == block.size()) {
+        return;  // a message: no automaton needed
+    }
     // One two-lane scan for the whole block: what its lane B read ahead
-    // serves the calls after.
-    std::optional<detail::CandidateScan> scan;
+    // serves the calls after. match_line uses the automaton from now on.
+    detail::CandidateScan scan(matcher_.impl_->automaton(), block);
     while (pos < block.size()) {
-        if (!scan) {
-            scan.emplace(matcher_.impl_->automaton(), block);
-        }
-        std::size_t candidate = matcher_.impl_->next_candidate(block, pos, &*scan);
+        std::size_t candidate = matcher_.impl_->next_candidate(block, pos, scan);
         if (candidate - pos >= k_max_line_bytes) {
             // A line this long is scanned in pieces, each cleaned on its own,
             // which can find what the whole line cleaned does not: the

@@ -69,12 +69,6 @@ class Matcher {
     /// Literal characters the record's pattern requires: longer is more specific.
     int specificity(std::size_t record_index) const;
 
-    /// Where in `block` (whole lines) the scan must look next, from `from` (a
-    /// line start): the start of the first line that may match a regex, or
-    /// block.size() when none may. Lines before it hold none of the literals
-    /// the regexes require, so they can be counted without being read.
-    std::size_t next_candidate(std::string_view block, std::size_t from) const;
-
     /// Records that resemble `message` without a regex match, best first, at
     /// most `max`, each with its similarity in 0..1.
     std::vector<std::pair<std::size_t, double>> similar(std::string_view message,
