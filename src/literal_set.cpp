@@ -229,6 +229,24 @@ bool CandidateScan::cut_chunks(std::size_t i) {
     return true;
 }
 
+void CandidateScan::Chunk::read_from(std::size_t at) {
+    read = true;
+    start = pos = at;
+    state = 0;
+    lines.clear();
+}
+
+std::size_t CandidateScan::note_line(Chunk& chunk) const {
+    std::size_t line = line_start(block_, chunk.start, chunk.pos);
+    const void* nl = std::memchr(block_.data() + chunk.pos, '\n', chunk.end - chunk.pos);
+    chunk.pos = nl == nullptr
+                    ? chunk.end
+                    : static_cast<std::size_t>(static_cast<const char*>(nl) - block_.data()) + 1;
+    chunk.state = 0;
+    chunk.lines.push_back(line);
+    return line;
+}
+
 std::size_t CandidateScan::next(std::size_t from) {
     const auto* base = reinterpret_cast<const unsigned char*>(block_.data());
     const std::uint32_t* next = set_.next_.data();
@@ -246,10 +264,7 @@ std::size_t CandidateScan::next(std::size_t from) {
         // What was read of A's chunk holds `from` (a line start, where a
         // walk begun earlier is also in the start state), or it is read anew.
         if (!ca.read || from < ca.start || from > ca.pos) {
-            ca.read = true;
-            ca.start = ca.pos = from;
-            ca.state = 0;
-            ca.lines.clear();
+            ca.read_from(from);
         }
         auto known = std::lower_bound(ca.lines.begin(), ca.lines.end(), from);
         if (known != ca.lines.end()) {
@@ -273,9 +288,7 @@ std::size_t CandidateScan::next(std::size_t from) {
         if (b_ < chunks_.size()) {
             Chunk& cb = chunks_[b_];
             if (!cb.read) {
-                cb.read = true;
-                cb.start = cb.pos = cb.begin;
-                cb.state = 0;
+                cb.read_from(cb.begin);
             }
             const unsigned char* pb = base + cb.pos;
             const unsigned char* eb = base + cb.end;
@@ -293,20 +306,15 @@ std::size_t CandidateScan::next(std::size_t from) {
                 ++pa;
                 ++pb;
             }
-            if (pb != eb && nb >= flagged && next[sb + cls[*pb]] >= flagged) {
-                if (*pb == 0x1b) {
-                    pb = escape_end(pb, eb);
-                } else {
-                    // Note the line and go on at the next one.
-                    auto at = static_cast<std::size_t>(pb - base);
-                    cb.lines.push_back(line_start(block_, cb.start, at));
-                    const void* nl = std::memchr(pb, '\n', static_cast<std::size_t>(eb - pb));
-                    pb = nl == nullptr ? eb : static_cast<const unsigned char*>(nl) + 1;
-                    sb = 0;
-                }
-            }
             cb.pos = static_cast<std::size_t>(pb - base);
             cb.state = sb;
+            if (pb != eb && nb >= flagged) {
+                if (*pb == 0x1b) {
+                    cb.pos = static_cast<std::size_t>(escape_end(pb, eb) - base);
+                } else {
+                    note_line(cb);  // and B goes on at the next line
+                }
+            }
         } else {
             // No chunk left for B: A alone.
             while (pa != ea && next[sa + cls[*pa]] < flagged) {
@@ -322,15 +330,7 @@ std::size_t CandidateScan::next(std::size_t from) {
                 continue;
             }
             // A's answer; the caller goes on after its line, where A's walk resumes.
-            std::size_t line = line_start(block_, from, a.pos);
-            const void* nl = std::memchr(pa, '\n', static_cast<std::size_t>(ea - pa));
-            a.pos =
-                nl == nullptr
-                    ? a.end
-                    : static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - base) + 1;
-            a.state = 0;
-            a.lines.push_back(line);
-            return line;
+            return note_line(a);
         }
         // Go round: A's chunk is read to its end (next chunk) or further.
     }

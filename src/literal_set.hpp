@@ -104,7 +104,13 @@ class CandidateScan {
         std::size_t pos = 0;
         std::uint32_t state = 0;
         std::vector<std::size_t> lines;
+
+        void read_from(std::size_t at);  // a line start: read anew from there
     };
+    /// Notes the line holding the byte at `chunk.pos`, which leads to a
+    /// literal, and moves the chunk's walk to the next line; returns the
+    /// line's start.
+    std::size_t note_line(Chunk& chunk) const;
     /// Chunk `i`, cutting the chunks up to it first; false past the block.
     bool have_chunk(std::size_t i) { return i < chunks_.size() || cut_chunks(i); }
     bool cut_chunks(std::size_t i);
