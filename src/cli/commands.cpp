@@ -362,19 +362,25 @@ void report_unknown_id(const Catalogue& catalogue, const std::string& id) {
     std::cerr << "\n";
 }
 
+/// Every record, by id: whole, or only its header fields (Catalogue::header).
+std::vector<const Record*> all_by_id(const Catalogue& catalogue, bool whole) {
+    std::vector<const Record*> out;
+    for (std::size_t i = 0; i < catalogue.size(); ++i) {
+        out.push_back(whole ? &catalogue.record(i) : &catalogue.header(i));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Record* a, const Record* b) { return a->id < b->id; });
+    return out;
+}
+
 /// The records named by `ids` (all when empty), or nullopt after reporting unknown ids.
 std::optional<std::vector<const Record*>> select(const Catalogue& catalogue,
                                                  const std::vector<std::string>& ids) {
+    if (ids.empty()) {
+        return all_by_id(catalogue, true);
+    }
     std::vector<const Record*> out;
     bool ok = true;
-    if (ids.empty()) {
-        for (const auto& r : catalogue.records()) {
-            out.push_back(&r);
-        }
-        std::sort(out.begin(), out.end(),
-                  [](const Record* a, const Record* b) { return a->id < b->id; });
-        return out;
-    }
     for (const auto& id : ids) {
         if (const Record* r = catalogue.find(id)) {
             out.push_back(r);
@@ -407,13 +413,7 @@ int run_show(const CommonOptions& o, const ShowOptions& s) {
 int run_list(const CommonOptions& o, const ListOptions& l) {
     LoadedCatalogue& c = load(o);
     // Only header fields are listed: no record needs reading whole.
-    const Catalogue& catalogue = c.load.catalogue;
-    std::vector<const Record*> headers;
-    for (std::size_t i = 0; i < catalogue.size(); ++i) {
-        headers.push_back(&catalogue.header(i));
-    }
-    std::sort(headers.begin(), headers.end(),
-              [](const Record* a, const Record* b) { return a->id < b->id; });
+    std::vector<const Record*> headers = all_by_id(c.load.catalogue, false);
     nlohmann::json array = nlohmann::json::array();
     RenderOptions ro = render_options(o);
     std::size_t id_width = 0;
