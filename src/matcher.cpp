@@ -14,11 +14,13 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bitset>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -549,6 +551,261 @@ struct LazyRegex {
 // holding one is checked against every regex.
 const std::vector<std::string> k_unicode_folds = {"\xE2\x84\xAA", "\xC5\xBF"};
 
+// A pattern's top-level alternatives, when it is `a|b|c`, or one group
+// holding them (`(a|b|c)`, `(?:a|b|c)`), after any flag groups (`(?i)`):
+// a match of one alternative is a match of the pattern. `prefix` holds the
+// flag groups, for an alternative compiled alone. Empty when the pattern is
+// not such an alternation.
+struct Alternatives {
+    std::string prefix;
+    std::vector<std::string_view> items;
+};
+
+// The end of the class opening at `re[i]` ('['), past its ']'; npos if none.
+std::size_t class_end(std::string_view re, std::size_t i) {
+    ++i;
+    if (i < re.size() && re[i] == '^') {
+        ++i;
+    }
+    if (i < re.size() && re[i] == ']') {
+        ++i;
+    }
+    while (i < re.size() && re[i] != ']') {
+        if (re[i] == '\\') {
+            i += 2;
+        } else if (re[i] == '[' && i + 1 < re.size() && re[i + 1] == ':') {
+            std::size_t close = re.find(":]", i + 2);
+            i = close == std::string_view::npos ? re.size() : close + 2;
+        } else {
+            ++i;
+        }
+    }
+    return i < re.size() ? i + 1 : std::string_view::npos;
+}
+
+Alternatives top_alternatives(std::string_view re) {
+    Alternatives out;
+    // Flag groups first: `(?i)`, `(?is)`.
+    while (re.size() > 3 && re.substr(0, 2) == "(?") {
+        std::size_t close = re.find(')');
+        if (close == std::string_view::npos ||
+            re.substr(2, close - 2).find_first_not_of("imsU-") != std::string_view::npos) {
+            break;
+        }
+        out.prefix += re.substr(0, close + 1);
+        re.remove_prefix(close + 1);
+    }
+    // Splits `body` at the `|`s outside groups and classes; nothing when its
+    // groups or classes do not balance.
+    auto split = [](std::string_view body) {
+        int depth = 0;
+        std::size_t start = 0;
+        std::vector<std::string_view> items;
+        for (std::size_t i = 0; i < body.size(); ++i) {
+            char c = body[i];
+            if (c == '\\') {
+                ++i;
+            } else if (c == '[') {
+                std::size_t end = class_end(body, i);
+                if (end == std::string_view::npos) {
+                    return std::vector<std::string_view>{};
+                }
+                i = end - 1;
+            } else if (c == '(') {
+                ++depth;
+            } else if (c == ')') {
+                if (--depth < 0) {
+                    return std::vector<std::string_view>{};
+                }
+            } else if (c == '|' && depth == 0) {
+                items.push_back(body.substr(start, i - start));
+                start = i + 1;
+            }
+        }
+        if (depth != 0) {
+            return std::vector<std::string_view>{};
+        }
+        items.push_back(body.substr(start));
+        return items;
+    };
+    std::vector<std::string_view> items = split(re);
+    if (items.size() == 1 && re.size() >= 2 && re.front() == '(' && re.back() == ')') {
+        // One group around it all? Its opening parenthesis must close last.
+        std::string_view inner = re.substr(1, re.size() - 2);
+        if (inner.substr(0, 2) == "?:") {
+            inner.remove_prefix(2);
+        } else if (inner.substr(0, 3) == "?P<" || inner.substr(0, 2) == "?<") {
+            std::size_t close = inner.find('>');
+            inner.remove_prefix(close == std::string_view::npos ? inner.size() : close + 1);
+        } else if (!inner.empty() && inner.front() == '?') {
+            return {};
+        }
+        items = split(inner);
+    }
+    if (items.size() < 2) {
+        return {};
+    }
+    out.items = std::move(items);
+    return out;
+}
+
+// A pattern that is a fixed run of single-byte positions (`6.4`,
+// `\\[0-9]{3}`), checked on a lowercased ASCII line without RE2: a
+// memchr for one literal byte, then each position's set around it. On such
+// a line RE2's caseless `.` is any byte, as no line holds a newline.
+class FixedRun {
+  public:
+    static std::optional<FixedRun> of(std::string_view re) {
+        FixedRun run;
+        std::size_t i = 0;
+        while (i < re.size()) {
+            std::bitset<128> set;
+            char c = re[i++];
+            if (c == '.') {
+                set.set();
+            } else if (c == '[') {
+                std::size_t end = class_end(re, i - 1);
+                if (end == std::string_view::npos || !read_class(re.substr(i, end - 1 - i), set)) {
+                    return std::nullopt;
+                }
+                i = end;
+            } else if (c == '\\') {
+                if (i >= re.size()) {
+                    return std::nullopt;
+                }
+                char e = re[i++];
+                if (e == 'd') {
+                    for (char d = '0'; d <= '9'; ++d) {
+                        set.set(static_cast<unsigned char>(d));
+                    }
+                } else if (std::isalnum(static_cast<unsigned char>(e)) ||
+                           static_cast<unsigned char>(e) >= 0x80) {
+                    return std::nullopt;
+                } else {
+                    set.set(static_cast<unsigned char>(e));
+                }
+            } else if (static_cast<unsigned char>(c) < 0x80 &&
+                       std::strchr("()|*+?{}^$", c) == nullptr) {
+                set.set(static_cast<unsigned char>(c));
+            } else {
+                return std::nullopt;
+            }
+            std::size_t times = 1;
+            if (i < re.size() && re[i] == '{') {
+                std::size_t close = re.find('}', i);
+                std::string_view n = close == std::string_view::npos
+                                         ? std::string_view()
+                                         : re.substr(i + 1, close - i - 1);
+                if (n.empty() || n.size() > 2 ||
+                    n.find_first_not_of("0123456789") != std::string_view::npos) {
+                    return std::nullopt;
+                }
+                times = static_cast<std::size_t>(std::stoi(std::string(n)));
+                i = close + 1;
+            }
+            // Caseless: a letter in the set stands for both cases, and the
+            // line is lowercase.
+            for (int u = 'A'; u <= 'Z'; ++u) {
+                if (set.test(static_cast<std::size_t>(u))) {
+                    set.set(static_cast<std::size_t>(u - 'A' + 'a'));
+                }
+            }
+            run.sets_.insert(run.sets_.end(), times, set);
+        }
+        if (run.sets_.empty() || run.sets_.size() > 64) {
+            return std::nullopt;
+        }
+        for (std::size_t k = 0; k < run.sets_.size(); ++k) {
+            if (run.sets_[k].count() == 1) {
+                run.anchor_ = k;
+                for (std::size_t b = 0; b < 128; ++b) {
+                    if (run.sets_[k].test(b)) {
+                        run.byte_ = static_cast<char>(b);
+                    }
+                }
+                return run;
+            }
+        }
+        return std::nullopt;  // nothing to look for first
+    }
+
+    /// `lowered`: a line of ASCII, lowercase.
+    bool found_in(std::string_view lowered) const {
+        const std::size_t width = sets_.size();
+        if (lowered.size() < width) {
+            return false;
+        }
+        const char* base = lowered.data();
+        const char* last = base + (lowered.size() - width) + anchor_;  // the last anchor place
+        const char* p = base + anchor_;
+        while (p <= last) {
+            p = static_cast<const char*>(
+                std::memchr(p, byte_, static_cast<std::size_t>(last - p) + 1));
+            if (p == nullptr) {
+                return false;
+            }
+            const char* start = p - anchor_;
+            std::size_t k = 0;
+            while (k < width && sets_[k].test(static_cast<unsigned char>(start[k]))) {
+                ++k;
+            }
+            if (k == width) {
+                return true;
+            }
+            ++p;
+        }
+        return false;
+    }
+
+  private:
+    // A class body of ASCII characters, ranges and \d; false for anything else.
+    static bool read_class(std::string_view body, std::bitset<128>& set) {
+        if (body.empty() || body.front() == '^' || body.find("[:") != std::string_view::npos) {
+            return false;
+        }
+        std::vector<unsigned char> chars;
+        for (std::size_t i = 0; i < body.size(); ++i) {
+            auto c = static_cast<unsigned char>(body[i]);
+            if (c >= 0x80) {
+                return false;
+            }
+            if (c == '\\') {
+                if (++i >= body.size()) {
+                    return false;
+                }
+                auto e = static_cast<unsigned char>(body[i]);
+                if (e == 'd') {
+                    for (char d = '0'; d <= '9'; ++d) {
+                        set.set(static_cast<unsigned char>(d));
+                    }
+                    continue;
+                }
+                if (std::isalnum(e) || e >= 0x80) {
+                    return false;
+                }
+                c = e;
+            }
+            if (i + 2 < body.size() && body[i + 1] == '-') {
+                auto hi = static_cast<unsigned char>(body[i + 2]);
+                if (hi >= 0x80 || hi == '\\' || hi < c) {
+                    return false;
+                }
+                for (unsigned x = c; x <= hi; ++x) {
+                    set.set(x);
+                }
+                i += 2;
+                continue;
+            }
+            set.set(c);
+        }
+        return true;
+    }
+
+    std::vector<std::bitset<128>> sets_;
+    std::size_t anchor_ = 0;
+    char byte_ = 0;
+};
+
 }  // namespace
 
 struct Matcher::Impl {
@@ -582,7 +839,19 @@ struct Matcher::Impl {
     // ASCII line (RE2's `.` does not match a byte of invalid UTF-8); empty:
     // the pattern has another shape.
     std::vector<std::vector<std::vector<std::string>>> in_order;
-    std::vector<std::uint32_t> always;  // regexes with no usable literal: every line
+    // What must be checked on every line: a pattern's alternatives with no
+    // usable literal (`6.4` in `(tiananmen|6.4|...)`), or the whole pattern
+    // when it is not an alternation. The alternatives with literals still
+    // go through the triggers, so a broad pattern costs only its
+    // literal-less part on every line. The same part in several patterns is
+    // one residue, checked once.
+    struct Residue {
+        std::unique_ptr<LazyRegex> alone;  // the part compiled alone
+        std::optional<FixedRun> run;       // checked without RE2 on ASCII lines
+        std::vector<std::uint32_t> regexes;
+    };
+    std::vector<Residue> residues;
+    std::vector<std::uint32_t> set_residues;  // residues without a run, by index
     // Built on first use (automaton()): a message of a few lines is matched
     // trigger by trigger faster than the automaton is built.
     std::vector<std::string> windows;
@@ -599,10 +868,10 @@ struct Matcher::Impl {
     std::size_t next_candidate(std::string_view block, std::size_t from,
                                detail::CandidateScan& scan) const;
 
-    // The `always` regexes as one RE2::Set: one pass per line instead of one
-    // each. Null when RE2 could not build it (the regexes then run one by one).
-    mutable std::once_flag always_set_once;
-    mutable std::unique_ptr<RE2::Set> always_set;
+    // The residues without a run as one RE2::Set: one pass per line instead
+    // of one each. Null when RE2 could not build it (they then run one by one).
+    mutable std::once_flag residue_set_once;
+    mutable std::unique_ptr<RE2::Set> residue_set;
 
     // Similarity and exact-signature checks, built on first use.
     mutable std::once_flag index_once;
@@ -737,6 +1006,34 @@ std::string window_of(const std::string& trigger) {
     return trigger.substr(best, k_window_bytes);
 }
 
+// The terms the filter can use: each keeps its literals of 3+ bytes, else
+// one of 2 (literals of one or two bytes would make almost every line a
+// candidate). None when some term keeps nothing, or nothing is required.
+std::optional<std::vector<Term>> usable_terms(const Requirement& required) {
+    if (required.always()) {
+        return std::nullopt;
+    }
+    std::vector<Term> terms;
+    for (const Term& term : required.terms) {
+        Term kept;
+        for (const auto& lit : term) {
+            if (lit == k_non_ascii || lit.size() >= 3) {
+                kept.push_back(lit);
+            }
+        }
+        for (const auto& lit : term) {
+            if (kept.empty() && lit.size() == 2) {
+                kept.push_back(lit);
+            }
+        }
+        if (kept.empty()) {
+            return std::nullopt;
+        }
+        terms.push_back(std::move(kept));
+    }
+    return terms;
+}
+
 }  // namespace
 
 Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(catalogue)) {
@@ -744,6 +1041,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     // Header fields only: a message needs few records whole (Catalogue).
     m.specificity.assign(catalogue.size(), 0);
     std::unordered_map<std::string, std::size_t> trigger_index;
+    std::unordered_map<std::string, std::size_t> residue_index;
     for (std::size_t i = 0; i < catalogue.size(); ++i) {
         std::string pattern = effective_regex(catalogue.header(i));
         auto id = static_cast<std::uint32_t>(i);
@@ -751,41 +1049,55 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         m.regexes.push_back(std::make_unique<LazyRegex>(std::move(pattern)));
         m.specificity[i] = facts.literal_chars;
 
-        // Literals of one or two bytes would make almost every line a
-        // candidate: a term keeps those of 3+ bytes, else its longest of 2.
-        std::vector<Term> terms;
-        bool usable = !facts.required.always();
-        for (const Term& term : facts.required.terms) {
-            Term kept;
-            for (const auto& lit : term) {
-                if (lit == k_non_ascii || lit.size() >= 3) {
-                    kept.push_back(lit);
-                }
-            }
-            for (const auto& lit : term) {
-                if (kept.empty() && lit.size() == 2) {
-                    kept.push_back(lit);
-                }
-            }
-            if (kept.empty() || !usable) {
-                usable = false;
-                break;
-            }
-            terms.push_back(std::move(kept));
-        }
         // Pure when each alternative is one literal, kept whole as its term.
-        bool pure = facts.literals_only() && usable;
-        for (std::size_t t = 0; pure && t < terms.size(); ++t) {
-            pure = terms[t].size() == 1 && terms[t] == facts.required.terms[t];
+        std::optional<std::vector<Term>> terms = usable_terms(facts.required);
+        bool pure = facts.literals_only() && terms.has_value();
+        for (std::size_t t = 0; pure && t < terms->size(); ++t) {
+            pure = (*terms)[t].size() == 1 && (*terms)[t] == facts.required.terms[t];
         }
         m.pure.push_back(pure);
         m.in_order.push_back(facts.in_order_ok && !pure ? std::move(facts.in_order)
                                                         : std::vector<std::vector<std::string>>{});
-        if (!usable) {
-            m.always.push_back(id);
-            continue;
+        if (!terms) {
+            // Alternatives with literals still filter; the rest are residues.
+            terms.emplace();
+            Alternatives alts = top_alternatives(m.regexes.back()->pattern);
+            bool caseless = alts.prefix.find('-') == std::string::npos;
+            std::vector<std::string_view> rest;
+            for (std::string_view alt : alts.items) {
+                auto alt_terms = usable_terms(PatternLiterals(alt).read().required);
+                if (alt_terms) {
+                    terms->insert(terms->end(), alt_terms->begin(), alt_terms->end());
+                } else {
+                    rest.push_back(alt);
+                }
+            }
+            if (alts.items.empty()) {
+                rest.push_back(m.regexes.back()->pattern);
+            }
+            for (std::string_view part : rest) {
+                std::string alone = alts.items.empty()
+                                        ? std::string(part)
+                                        : alts.prefix + "(?:" + std::string(part) + ")";
+                auto [at, fresh] = residue_index.emplace(alone, m.residues.size());
+                if (fresh) {
+                    std::optional<FixedRun> run;
+                    if (caseless) {
+                        run = FixedRun::of(part);
+                    }
+                    if (!run) {
+                        m.set_residues.push_back(static_cast<std::uint32_t>(m.residues.size()));
+                    }
+                    m.residues.push_back(
+                        {std::make_unique<LazyRegex>(std::move(alone)), std::move(run), {}});
+                }
+                std::vector<std::uint32_t>& regexes = m.residues[at->second].regexes;
+                if (regexes.empty() || regexes.back() != id) {
+                    regexes.push_back(id);
+                }
+            }
         }
-        for (Term& term : terms) {
+        for (Term& term : *terms) {
             auto term_id = static_cast<std::uint32_t>(m.terms.size());
             auto rarest = term.begin();
             int rarest_score = rarity(*rarest);
@@ -880,7 +1192,13 @@ bool Matcher::holds_signature(std::size_t record_index, std::string_view normali
 }
 
 std::vector<std::size_t> Matcher::unfiltered_records() const {
-    return {impl_->always.begin(), impl_->always.end()};
+    std::vector<std::size_t> out;
+    for (const auto& residue : impl_->residues) {
+        out.insert(out.end(), residue.regexes.begin(), residue.regexes.end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 namespace {
@@ -929,7 +1247,7 @@ bool holds_in_order(const std::vector<std::vector<std::string>>& alternatives,
 std::size_t Matcher::Impl::next_candidate(std::string_view block, std::size_t from,
                                           detail::CandidateScan& scan) const {
     const Impl& m = *this;
-    if (!m.always.empty()) {
+    if (!m.residues.empty()) {
         return from;  // some regex must see every line
     }
     std::size_t candidate = scan.next(from);
@@ -1067,26 +1385,51 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
         run(r);
     }
-    if (m.always.empty()) {
+    if (m.residues.empty()) {
         return;
     }
-    std::call_once(m.always_set_once, [&m] {
+    // A regex already tried as a candidate was decided whole.
+    auto decided = [&](const Impl::Residue& residue) {
+        return std::all_of(residue.regexes.begin(), residue.regexes.end(),
+                           [&](std::uint32_t r) { return regex_stamp[r] == generation; });
+    };
+    auto report = [&](const Impl::Residue& residue) {
+        for (std::uint32_t r : residue.regexes) {
+            if (regex_stamp[r] != generation && m.regexes[r]->get().ok()) {
+                regex_stamp[r] = generation;
+                out.push_back(r);
+            }
+        }
+    };
+    for (const Impl::Residue& residue : m.residues) {
+        if (!residue.run || decided(residue)) {
+            continue;
+        }
+        if (has_non_ascii_byte() ? RE2::PartialMatch(line, residue.alone->get())
+                                 : residue.run->found_in(lower())) {
+            report(residue);
+        }
+    }
+    if (m.set_residues.empty()) {
+        return;
+    }
+    std::call_once(m.residue_set_once, [&m] {
         auto set = std::make_unique<RE2::Set>(pattern_options(32 << 20), RE2::UNANCHORED);
-        for (std::uint32_t r : m.always) {
-            if (set->Add(m.regexes[r]->pattern, nullptr) < 0) {
-                return;  // a regex RE2 rejects: they run one by one, and it fails there
+        for (std::uint32_t i : m.set_residues) {
+            if (set->Add(m.residues[i].alone->pattern, nullptr) < 0) {
+                return;  // a part RE2 rejects: they run one by one, and it fails there
             }
         }
         if (set->Compile()) {
-            m.always_set = std::move(set);
+            m.residue_set = std::move(set);
         }
     });
-    if (m.always_set != nullptr) {
+    if (m.residue_set != nullptr) {
         set_hits.clear();
         RE2::Set::ErrorInfo error{};
-        if (m.always_set->Match(line, &set_hits, &error)) {
+        if (m.residue_set->Match(line, &set_hits, &error)) {
             for (int i : set_hits) {
-                out.push_back(m.always[static_cast<std::size_t>(i)]);
+                report(m.residues[m.set_residues[static_cast<std::size_t>(i)]]);
             }
             return;
         }
@@ -1095,8 +1438,12 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
         // The set's DFA ran out of memory on this line: one by one instead.
     }
-    for (std::uint32_t r : m.always) {
-        run(r);
+    for (std::uint32_t i : m.set_residues) {
+        const Impl::Residue& residue = m.residues[i];
+        const RE2& re = residue.alone->get();
+        if (!decided(residue) && re.ok() && RE2::PartialMatch(line, re)) {
+            report(residue);
+        }
     }
 }
 

@@ -556,6 +556,76 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
     check_against_brute_force(filtered, lines);
 }
 
+TEST_CASE("residues: the literal-less alternatives run on every line, each part once",
+          "[matcher][prefilter]") {
+    CatalogueLoad load;
+    load.catalogue = catalogue_of({
+        {"r/wrapped", "(alpha-literal|6.4)"},
+        {"r/top", "6.4|beta-literal"},  // the same residue as r/wrapped: checked once
+        {"r/class", "[A-F]{2}\\d|hex-literal"},
+        {"r/escaped-dash", "[a\\-z]x|dash-literal"},
+        {"r/case", "(?-i)A.B|case-literal"},  // case-sensitive: RE2's path, not the run
+        {"r/escaped-bar", "a\\|b|c.d"},
+        {"r/bar-in-class", "[|]x.|y[a|b]"},
+        {"r/quantified", "(ab|c.)+z"},  // not an alternation at the top
+        {"r/nested", "((x.y)|long-literal)"},
+        {"r/plain", "q.q"},
+    });
+    std::vector<std::string> lines = {
+        "2026-11-22T16:44:00Z started",
+        "version 6.4",
+        "6x4",
+        "6",
+        "x6",
+        "6\xC3\xA9"
+        "4",  // `.` is one character of two bytes: RE2 decides
+        "6\xff"
+        "4",  // a byte of invalid UTF-8 is no character
+        "ALPHA-LITERAL",
+        "beta-literal here",
+        "AB1",
+        "ab1",
+        "fa9",
+        "xy1",
+        "AB",
+        "-x",
+        "bx",
+        "zx",
+        "AxB",
+        "axb",
+        "CASE-LITERAL",
+        "a|b",
+        "ab",
+        "CXD",
+        "|xz",
+        "|x",
+        "y|",
+        "ya",
+        "yc",
+        "|xz ya",            // both of r/bar-in-class's residues: the record once
+        "beta-literal 6.4",  // a candidate, and a residue: once
+        "cxz",
+        "abz",
+        "z",
+        "x-y",
+        "LONG-LITERAL",
+        "QxQ",
+        "q\xC3\xA9q",
+        "nothing at all",
+    };
+    check_against_brute_force(load, lines);
+    Matcher m(load.catalogue);
+    std::vector<std::string> unfiltered;
+    for (std::size_t r : m.unfiltered_records()) {
+        unfiltered.push_back(load.catalogue.records()[r].id);
+    }
+    // Every record has a part without a literal of 2+ bytes.
+    CHECK(unfiltered.size() == load.catalogue.size());
+    std::vector<std::size_t> hits;
+    m.match_line("at 16:44", hits);
+    CHECK(hits == std::vector<std::size_t>{0, 1});  // both records, once each
+}
+
 TEST_CASE("required literals: conservative on the RE2 syntax it reads", "[matcher][prefilter]") {
     // Patterns whose literal extraction is easy to get wrong: each must still
     // match exactly what RE2 matches.

@@ -78,8 +78,9 @@ class Matcher {
     /// contains the record's whole signature, normalized the same way.
     bool holds_signature(std::size_t record_index, std::string_view normalized_text) const;
 
-    /// Records whose regex has no required literal of 3+ characters: they run
-    /// on every line, so each costs as much as the rest of the catalogue.
+    /// Records whose regex has a part with no usable literal (a top-level
+    /// alternative, or the whole regex when it is not an alternation): that
+    /// part is checked on every line, the rest through the literals.
     std::vector<std::size_t> unfiltered_records() const;
 
   private:
