@@ -534,6 +534,17 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
         "x12y and x1y",
         "x1y",
     };
+    // Literals are searched 16 places at a time: each of these at every
+    // offset of a line longer than two such steps, whole and cut short.
+    for (std::string text : {"token limit exceeded", "idle connection timeout", "xyab bcxy",
+                             "disk is full", "IDLE x TIMEOUT"}) {
+        for (std::size_t pad = 0; pad < 40; ++pad) {
+            std::string line = std::string(pad, pad % 2 == 0 ? 'i' : ' ') + text;
+            lines.push_back(line);
+            lines.push_back(line.substr(0, line.size() - 1));
+            lines.push_back(line + std::string(40 - pad, 't'));
+        }
+    }
     check_against_brute_force(load, lines);
     Matcher m(load.catalogue);
     // `6.4|...`, `a.b.c|...` and `\\[0-9]{3}...` have a term without a
