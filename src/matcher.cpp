@@ -948,7 +948,10 @@ struct Matcher::Impl {
     mutable std::unique_ptr<detail::LiteralSet> literals;
     mutable std::atomic<bool> literals_built{false};
     const detail::LiteralSet& automaton() const;
-    void match_line(std::string_view line, std::vector<std::size_t>& out) const;
+    /// `windows`: the automaton's finds in `line`, when the caller walked it
+    /// (LogScanner walks two lines at once); null: match_line finds them.
+    void match_line(std::string_view line, std::vector<std::size_t>& out,
+                    const std::vector<std::uint32_t>* windows = nullptr) const;
     /// Where in `block` (whole lines) the scan must look next, from `from` (a
     /// line start): the start of the first line that may match a regex, or
     /// block.size() when none may. Lines before it hold none of the literals
@@ -1343,9 +1346,6 @@ bool holds_in_order(const std::vector<std::vector<Needle>>& alternatives,
 std::size_t Matcher::Impl::next_candidate(std::string_view block, std::size_t from,
                                           detail::CandidateScan& scan) const {
     const Impl& m = *this;
-    if (!m.residues.empty()) {
-        return from;  // some regex must see every line
-    }
     std::size_t candidate = scan.next(from);
     if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
         // Some regex needs only a letter beyond ASCII: the line holding the first one.
@@ -1365,7 +1365,8 @@ void Matcher::match_line(std::string_view line, std::vector<std::size_t>& out) c
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
 }
 
-void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& out) const {
+void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& out,
+                               const std::vector<std::uint32_t>* windows) const {
     const Impl& m = *this;
     if (m.regexes.empty()) {
         return;
@@ -1434,16 +1435,21 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     };
     // Trigger by trigger is for a few short lines (a message); a long line
     // would be read once per trigger.
-    if (m.literals_built.load(std::memory_order_acquire) || line.size() > 1024) {
-        m.automaton().for_each_match(line, [&](std::uint32_t window) {
-            for (std::uint32_t t : m.triggers_of_window[window]) {
-                const Impl::Trigger& trigger = m.triggers[t];
-                if (trigger.confirmed_by_window ||
-                    trigger.text.find_in(lower()) != std::string_view::npos) {
-                    found(trigger);
-                }
+    auto found_window = [&](std::uint32_t window) {
+        for (std::uint32_t t : m.triggers_of_window[window]) {
+            const Impl::Trigger& trigger = m.triggers[t];
+            if (trigger.confirmed_by_window ||
+                trigger.text.find_in(lower()) != std::string_view::npos) {
+                found(trigger);
             }
-        });
+        }
+    };
+    if (windows != nullptr) {
+        for (std::uint32_t window : *windows) {
+            found_window(window);
+        }
+    } else if (m.literals_built.load(std::memory_order_acquire) || line.size() > 1024) {
+        m.automaton().for_each_match(line, found_window);
     } else {
         for (const Impl::Trigger& trigger : m.triggers) {
             if (trigger.text.find_in(lower()) != std::string_view::npos) {
@@ -1682,11 +1688,36 @@ void LogScanner::scan_block(std::string_view block) {
     if (pos == block.size()) {
         return;  // a message: no automaton needed
     }
+    const Matcher::Impl& m = *matcher_.impl_;
+    m.automaton();  // match_line uses it from now on
+    if (!m.residues.empty()) {
+        // Some regex must see every line: no line is skipped, and lines are
+        // walked two at a time.
+        while (pos < block.size()) {
+            const char* nl =
+                static_cast<const char*>(std::memchr(block.data() + pos, '\n', block.size() - pos));
+            auto end = static_cast<std::size_t>(nl - block.data());
+            std::size_t next = end + 1;
+            const char* nl2 = next < block.size()
+                                  ? static_cast<const char*>(
+                                        std::memchr(block.data() + next, '\n', block.size() - next))
+                                  : nullptr;
+            auto end2 = nl2 == nullptr ? 0 : static_cast<std::size_t>(nl2 - block.data());
+            if (nl2 != nullptr && end - pos < k_max_line_bytes && end2 - next < k_max_line_bytes) {
+                scan_two(block.substr(pos, end - pos), block.substr(next, end2 - next));
+                pos = end2 + 1;
+            } else {
+                scan_whole(block.substr(pos, end - pos));
+                pos = end + 1;
+            }
+        }
+        return;
+    }
     // One two-lane scan for the whole block: what its lane B read ahead
-    // serves the calls after. match_line uses the automaton from now on.
-    detail::CandidateScan scan(matcher_.impl_->automaton(), block);
+    // serves the calls after.
+    detail::CandidateScan scan(m.automaton(), block);
     while (pos < block.size()) {
-        std::size_t candidate = matcher_.impl_->next_candidate(block, pos, scan);
+        std::size_t candidate = m.next_candidate(block, pos, scan);
         if (candidate - pos >= k_max_line_bytes) {
             // A line this long is scanned in pieces, each cleaned on its own,
             // which can find what the whole line cleaned does not: the
@@ -1734,18 +1765,47 @@ double regex_score(const Matcher& matcher, std::size_t record, bool exact) {
 }
 }  // namespace
 
+namespace {
+// `raw` as matched: cleaned into `buffer` when it holds an escape or a CR.
+std::string_view cleaned(std::string_view raw, std::string& buffer) {
+    if (std::memchr(raw.data(), '\x1b', raw.size()) != nullptr ||
+        std::memchr(raw.data(), '\r', raw.size()) != nullptr) {
+        clean_line(raw, buffer);
+        return buffer;
+    }
+    return raw;
+}
+}  // namespace
+
 void LogScanner::scan_line(std::string_view raw) {
     if (!continuing_) {
         ++line_number_;
     }
-    std::string_view line = raw;
-    if (std::memchr(raw.data(), '\x1b', raw.size()) != nullptr ||
-        std::memchr(raw.data(), '\r', raw.size()) != nullptr) {
-        clean_line(raw, cleaned_);
-        line = cleaned_;
-    }
+    std::string_view line = cleaned(raw, cleaned_);
     hits_.clear();
     matcher_.match_line(line, hits_);
+    note_hits(line);
+}
+
+void LogScanner::scan_two(std::string_view raw1, std::string_view raw2) {
+    std::string_view line1 = cleaned(raw1, cleaned_);
+    std::string_view line2 = cleaned(raw2, cleaned2_);
+    windows1_.clear();
+    windows2_.clear();
+    matcher_.impl_->automaton().for_each_match_pair(
+        line1, line2, [this](std::uint32_t w) { windows1_.push_back(w); },
+        [this](std::uint32_t w) { windows2_.push_back(w); });
+    for (int i = 0; i < 2; ++i) {
+        ++line_number_;
+        hits_.clear();
+        std::string_view line = i == 0 ? line1 : line2;
+        matcher_.impl_->match_line(line, hits_, i == 0 ? &windows1_ : &windows2_);
+        std::sort(hits_.begin(), hits_.end());
+        note_hits(line);
+    }
+}
+
+void LogScanner::note_hits(std::string_view line) {
     std::string norm_line;  // made once, and only when a record is seen for the first time
     for (std::size_t r : hits_) {
         Seen& s = seen_[r];

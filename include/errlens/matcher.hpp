@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -124,12 +125,17 @@ class LogScanner {
     void scan_block(std::string_view block);
     static std::size_t long_line_in(std::string_view block, std::size_t from, std::size_t to);
     void scan_line(std::string_view raw);
+    void scan_two(std::string_view raw1, std::string_view raw2);  // two whole lines, walked at once
+    void note_hits(std::string_view line);
     Diagnosis diagnosis_of(std::size_t record) const;
 
     const Matcher& matcher_;
     std::string source_;
     std::string pending_;
     std::string cleaned_;
+    std::string cleaned2_;
+    std::vector<std::uint32_t> windows1_;
+    std::vector<std::uint32_t> windows2_;
     std::vector<std::size_t> hits_;
     std::size_t line_number_ = 0;
     static constexpr std::size_t k_direct_bytes = 8 << 10;
