@@ -39,35 +39,68 @@ class LiteralSet {
         walk(0, text, found);
     }
 
-    /// for_each_match over two texts at once. Each walk is a chain of
-    /// dependent loads through a table too large for the cache; two
-    /// independent chains overlap (measured 1.28x on the public records'
-    /// 65,627 states, 17 MB).
-    template <typename Found1, typename Found2>
-    void for_each_match_pair(std::string_view text1, std::string_view text2, Found1 found1,
-                             Found2 found2) const {
-        std::uint32_t s1 = 0;
-        std::uint32_t s2 = 0;
-        const auto* p1 = reinterpret_cast<const unsigned char*>(text1.data());
-        const auto* p2 = reinterpret_cast<const unsigned char*>(text2.data());
-        const std::size_t common = std::min(text1.size(), text2.size());
+    /// for_each_match over each of `texts` (`count` of them), calling
+    /// `found(text_index, literal_index)`. Two texts are walked at once, and
+    /// a walk that ends goes on with the next text: each walk is a chain of
+    /// dependent loads through a table too large for the cache, and two
+    /// independent chains overlap.
+    template <typename Found>
+    void for_each_match_in(const std::string_view* texts, std::size_t count, Found found) const {
+        struct Lane {
+            const unsigned char* p = nullptr;
+            const unsigned char* end = nullptr;
+            std::uint32_t state = 0;
+            std::size_t text = 0;
+        };
+        std::size_t next_text = 0;
+        auto start = [&](Lane& lane) {
+            while (next_text < count) {
+                const auto* p = reinterpret_cast<const unsigned char*>(texts[next_text].data());
+                lane = {p, p + texts[next_text].size(), 0, next_text};
+                ++next_text;
+                if (lane.p != lane.end) {
+                    return true;
+                }
+            }
+            return false;
+        };
         const std::uint32_t* next = next_.data();
         const std::uint16_t* cls = class_of_.data();
         const std::uint32_t flagged = first_flagged_;
-        for (std::size_t i = 0; i < common; ++i) {
-            s1 = next[s1 + cls[p1[i]]];
-            s2 = next[s2 + cls[p2[i]]];
-            if ((s1 >= flagged) | (s2 >= flagged)) {
-                if (s1 >= flagged) {
-                    report(s1, found1);
-                }
-                if (s2 >= flagged) {
-                    report(s2, found2);
+        Lane a;
+        Lane b;
+        bool has_a = start(a);
+        bool has_b = has_a && start(b);
+        while (has_a && has_b) {
+            auto steps = std::min(a.end - a.p, b.end - b.p);
+            for (; steps > 0; --steps) {
+                a.state = next[a.state + cls[*a.p++]];
+                b.state = next[b.state + cls[*b.p++]];
+                if ((a.state >= flagged) | (b.state >= flagged)) {
+                    if (a.state >= flagged) {
+                        report(a.state, [&](std::uint32_t lit) { found(a.text, lit); });
+                    }
+                    if (b.state >= flagged) {
+                        report(b.state, [&](std::uint32_t lit) { found(b.text, lit); });
+                    }
                 }
             }
+            if (a.p == a.end) {
+                has_a = start(a);
+            }
+            if (b.p == b.end) {
+                has_b = start(b);
+            }
         }
-        walk(s1, text1.substr(common), found1);
-        walk(s2, text2.substr(common), found2);
+        // One lane left: its text's rest, then the texts after it.
+        Lane& last = has_a ? a : b;
+        for (bool more = has_a || has_b; more; more = start(last)) {
+            std::size_t text = last.text;
+            walk(last.state,
+                 std::string_view(reinterpret_cast<const char*>(last.p),
+                                  static_cast<std::size_t>(last.end - last.p)),
+                 [&](std::uint32_t lit) { found(text, lit); });
+        }
     }
 
     /// Offset in `block` of the first byte of the first line holding a literal
@@ -81,14 +114,14 @@ class LiteralSet {
 
   private:
     template <typename Found>
-    void report(std::uint32_t state, Found& found) const {
+    void report(std::uint32_t state, Found&& found) const {
         std::uint32_t s = state / classes_;
         for (std::uint32_t i = output_begin_[s]; i < output_begin_[s + 1]; ++i) {
             found(outputs_[i]);
         }
     }
     template <typename Found>
-    void walk(std::uint32_t state, std::string_view text, Found& found) const {
+    void walk(std::uint32_t state, std::string_view text, Found&& found) const {
         const auto* p = reinterpret_cast<const unsigned char*>(text.data());
         const auto* end = p + text.size();
         const std::uint32_t* next = next_.data();

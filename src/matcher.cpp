@@ -1692,24 +1692,18 @@ void LogScanner::scan_block(std::string_view block) {
     m.automaton();  // match_line uses it from now on
     if (!m.residues.empty()) {
         // Some regex must see every line: no line is skipped, and lines are
-        // walked two at a time.
+        // walked in batches, two at a time.
         while (pos < block.size()) {
-            const char* nl =
-                static_cast<const char*>(std::memchr(block.data() + pos, '\n', block.size() - pos));
-            auto end = static_cast<std::size_t>(nl - block.data());
-            std::size_t next = end + 1;
-            const char* nl2 = next < block.size()
-                                  ? static_cast<const char*>(
-                                        std::memchr(block.data() + next, '\n', block.size() - next))
-                                  : nullptr;
-            auto end2 = nl2 == nullptr ? 0 : static_cast<std::size_t>(nl2 - block.data());
-            if (nl2 != nullptr && end - pos < k_max_line_bytes && end2 - next < k_max_line_bytes) {
-                scan_two(block.substr(pos, end - pos), block.substr(next, end2 - next));
-                pos = end2 + 1;
-            } else {
+            std::size_t after = scan_batch(block, pos);
+            if (after == pos) {
+                // A line to scan in pieces.
+                const char* nl = static_cast<const char*>(
+                    std::memchr(block.data() + pos, '\n', block.size() - pos));
+                auto end = static_cast<std::size_t>(nl - block.data());
                 scan_whole(block.substr(pos, end - pos));
-                pos = end + 1;
+                after = end + 1;
             }
+            pos = after;
         }
         return;
     }
@@ -1787,22 +1781,38 @@ void LogScanner::scan_line(std::string_view raw) {
     note_hits(line);
 }
 
-void LogScanner::scan_two(std::string_view raw1, std::string_view raw2) {
-    std::string_view line1 = cleaned(raw1, cleaned_);
-    std::string_view line2 = cleaned(raw2, cleaned2_);
-    windows1_.clear();
-    windows2_.clear();
-    matcher_.impl_->automaton().for_each_match_pair(
-        line1, line2, [this](std::uint32_t w) { windows1_.push_back(w); },
-        [this](std::uint32_t w) { windows2_.push_back(w); });
-    for (int i = 0; i < 2; ++i) {
+std::size_t LogScanner::scan_batch(std::string_view block, std::size_t pos) {
+    // Whole lines from `pos`, up to k_batch_lines, stopping before a line
+    // long enough to be scanned in pieces.
+    constexpr std::size_t k_batch_lines = 32;
+    if (batch_cleaned_.size() < k_batch_lines) {
+        batch_cleaned_.resize(k_batch_lines);
+        batch_windows_.resize(k_batch_lines);
+    }
+    batch_lines_.clear();
+    while (pos < block.size() && batch_lines_.size() < k_batch_lines) {
+        const char* nl =
+            static_cast<const char*>(std::memchr(block.data() + pos, '\n', block.size() - pos));
+        auto end = static_cast<std::size_t>(nl - block.data());
+        if (end - pos >= k_max_line_bytes) {
+            break;
+        }
+        std::size_t i = batch_lines_.size();
+        batch_lines_.push_back(cleaned(block.substr(pos, end - pos), batch_cleaned_[i]));
+        batch_windows_[i].clear();
+        pos = end + 1;
+    }
+    matcher_.impl_->automaton().for_each_match_in(
+        batch_lines_.data(), batch_lines_.size(),
+        [this](std::size_t i, std::uint32_t w) { batch_windows_[i].push_back(w); });
+    for (std::size_t i = 0; i < batch_lines_.size(); ++i) {
         ++line_number_;
         hits_.clear();
-        std::string_view line = i == 0 ? line1 : line2;
-        matcher_.impl_->match_line(line, hits_, i == 0 ? &windows1_ : &windows2_);
+        matcher_.impl_->match_line(batch_lines_[i], hits_, &batch_windows_[i]);
         std::sort(hits_.begin(), hits_.end());
-        note_hits(line);
+        note_hits(batch_lines_[i]);
     }
+    return pos;
 }
 
 void LogScanner::note_hits(std::string_view line) {

@@ -1,7 +1,8 @@
 // The internal literal automaton (src/literal_set.hpp): the two-lane block
 // scan against the one-lane one, on random blocks where literals, escape
 // sequences and carriage returns are everywhere and lane B starts and is
-// taken over at every kind of position.
+// taken over at every kind of position; and texts walked two at a time
+// against each walked alone.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -86,4 +87,43 @@ TEST_CASE("literal set: the two-lane block scan gives the one-lane scan's answer
     }
     CHECK(found > 1000);
     CHECK(answers > found);
+}
+
+TEST_CASE("literal set: texts walked two at a time give each text's own finds", "[literal_set]") {
+    Random random{1122};
+    std::size_t finds = 0;
+    for (int round = 0; round < 300; ++round) {
+        std::vector<std::string> literals;
+        for (std::uint32_t n = 1 + random(4); n > 0; --n) {
+            std::string lit;
+            for (std::uint32_t len = 2 + random(3); len > 0; --len) {
+                lit += "abc"[random(3)];
+            }
+            literals.push_back(lit);
+        }
+        LiteralSet set(literals);
+        // 0 to 40 texts of 0 to 60 bytes: a lane ends at every kind of
+        // place, and empty texts are passed over.
+        std::vector<std::string> texts;
+        for (std::uint32_t n = random(41); n > 0; --n) {
+            std::string text;
+            for (std::uint32_t len = random(61); len > 0; --len) {
+                text += "abcxy"[random(5)];
+            }
+            texts.push_back(text);
+        }
+        std::vector<std::string_view> views(texts.begin(), texts.end());
+        std::vector<std::vector<std::uint32_t>> expected(texts.size());
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            set.for_each_match(texts[i], [&](std::uint32_t lit) { expected[i].push_back(lit); });
+            finds += expected[i].size();
+        }
+        std::vector<std::vector<std::uint32_t>> got(texts.size());
+        set.for_each_match_in(views.data(), views.size(),
+                              [&](std::size_t i, std::uint32_t lit) { got.at(i).push_back(lit); });
+        if (got != expected) {
+            FAIL_CHECK("round " << round << ": finds differ");
+        }
+    }
+    CHECK(finds > 1000);
 }

@@ -125,7 +125,9 @@ class LogScanner {
     void scan_block(std::string_view block);
     static std::size_t long_line_in(std::string_view block, std::size_t from, std::size_t to);
     void scan_line(std::string_view raw);
-    void scan_two(std::string_view raw1, std::string_view raw2);  // two whole lines, walked at once
+    /// Scans the whole lines of `block` from `pos` in one batch, their
+    /// automaton walks two at a time; returns where the batch ended.
+    std::size_t scan_batch(std::string_view block, std::size_t pos);
     void note_hits(std::string_view line);
     Diagnosis diagnosis_of(std::size_t record) const;
 
@@ -133,9 +135,9 @@ class LogScanner {
     std::string source_;
     std::string pending_;
     std::string cleaned_;
-    std::string cleaned2_;
-    std::vector<std::uint32_t> windows1_;
-    std::vector<std::uint32_t> windows2_;
+    std::vector<std::string> batch_cleaned_;
+    std::vector<std::string_view> batch_lines_;
+    std::vector<std::vector<std::uint32_t>> batch_windows_;
     std::vector<std::size_t> hits_;
     std::size_t line_number_ = 0;
     static constexpr std::size_t k_direct_bytes = 8 << 10;
