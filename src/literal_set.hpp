@@ -40,12 +40,14 @@ class LiteralSet {
     }
 
     /// for_each_match over each of `texts` (`count` of them), calling
-    /// `found(text_index, literal_index)`. Two texts are walked at once, and
+    /// `found(text_index, literal_index)`. Four texts are walked at once, and
     /// a walk that ends goes on with the next text: each walk is a chain of
-    /// dependent loads through a table too large for the cache, and two
-    /// independent chains overlap.
+    /// dependent loads through a table too large for the cache, and
+    /// independent chains overlap (public records, 17 MB: two lanes 1.28x
+    /// one, four a little more).
     template <typename Found>
     void for_each_match_in(const std::string_view* texts, std::size_t count, Found found) const {
+        constexpr int k_lanes = 4;
         struct Lane {
             const unsigned char* p = nullptr;
             const unsigned char* end = nullptr;
@@ -67,39 +69,46 @@ class LiteralSet {
         const std::uint32_t* next = next_.data();
         const std::uint16_t* cls = class_of_.data();
         const std::uint32_t flagged = first_flagged_;
-        Lane a;
-        Lane b;
-        bool has_a = start(a);
-        bool has_b = has_a && start(b);
-        while (has_a && has_b) {
-            auto steps = std::min(a.end - a.p, b.end - b.p);
+        Lane lanes[k_lanes];
+        int live = 0;
+        while (live < k_lanes && start(lanes[live])) {
+            ++live;
+        }
+        // Every lane walks while each has a text; once none is left to
+        // start, the lanes still walking end alone.
+        while (live == k_lanes) {
+            auto steps = lanes[0].end - lanes[0].p;
+            for (int k = 1; k < k_lanes; ++k) {
+                steps = std::min(steps, lanes[k].end - lanes[k].p);
+            }
             for (; steps > 0; --steps) {
-                a.state = next[a.state + cls[*a.p++]];
-                b.state = next[b.state + cls[*b.p++]];
-                if ((a.state >= flagged) | (b.state >= flagged)) {
-                    if (a.state >= flagged) {
-                        report(a.state, [&](std::uint32_t lit) { found(a.text, lit); });
-                    }
-                    if (b.state >= flagged) {
-                        report(b.state, [&](std::uint32_t lit) { found(b.text, lit); });
+                bool any = false;
+                for (Lane& lane : lanes) {
+                    lane.state = next[lane.state + cls[*lane.p++]];
+                    any |= lane.state >= flagged;
+                }
+                if (any) {
+                    for (const Lane& lane : lanes) {
+                        if (lane.state >= flagged) {
+                            report(lane.state, [&](std::uint32_t lit) { found(lane.text, lit); });
+                        }
                     }
                 }
             }
-            if (a.p == a.end) {
-                has_a = start(a);
-            }
-            if (b.p == b.end) {
-                has_b = start(b);
+            for (int k = 0; k < live;) {
+                if (lanes[k].p == lanes[k].end && !start(lanes[k])) {
+                    lanes[k] = lanes[--live];
+                } else {
+                    ++k;
+                }
             }
         }
-        // One lane left: its text's rest, then the texts after it.
-        Lane& last = has_a ? a : b;
-        for (bool more = has_a || has_b; more; more = start(last)) {
-            std::size_t text = last.text;
-            walk(last.state,
-                 std::string_view(reinterpret_cast<const char*>(last.p),
-                                  static_cast<std::size_t>(last.end - last.p)),
-                 [&](std::uint32_t lit) { found(text, lit); });
+        for (int k = 0; k < live; ++k) {
+            const Lane& lane = lanes[k];
+            walk(lane.state,
+                 std::string_view(reinterpret_cast<const char*>(lane.p),
+                                  static_cast<std::size_t>(lane.end - lane.p)),
+                 [&](std::uint32_t lit) { found(lane.text, lit); });
         }
     }
 

@@ -1692,7 +1692,7 @@ void LogScanner::scan_block(std::string_view block) {
     m.automaton();  // match_line uses it from now on
     if (!m.residues.empty()) {
         // Some regex must see every line: no line is skipped, and lines are
-        // walked in batches, two at a time.
+        // walked in batches, four at a time.
         while (pos < block.size()) {
             std::size_t after = scan_batch(block, pos);
             if (after == pos) {

@@ -1,7 +1,7 @@
 // The internal literal automaton (src/literal_set.hpp): the two-lane block
 // scan against the one-lane one, on random blocks where literals, escape
 // sequences and carriage returns are everywhere and lane B starts and is
-// taken over at every kind of position; and texts walked two at a time
+// taken over at every kind of position; and texts walked four at a time
 // against each walked alone.
 #include <cstdint>
 #include <string>
@@ -89,7 +89,7 @@ TEST_CASE("literal set: the two-lane block scan gives the one-lane scan's answer
     CHECK(answers > found);
 }
 
-TEST_CASE("literal set: texts walked two at a time give each text's own finds", "[literal_set]") {
+TEST_CASE("literal set: texts walked four at a time give each text's own finds", "[literal_set]") {
     Random random{1122};
     std::size_t finds = 0;
     for (int round = 0; round < 300; ++round) {
@@ -102,7 +102,7 @@ TEST_CASE("literal set: texts walked two at a time give each text's own finds", 
             literals.push_back(lit);
         }
         LiteralSet set(literals);
-        // 0 to 40 texts of 0 to 60 bytes: a lane ends at every kind of
+        // 0 to 40 texts of 0 to 60 bytes: lanes end at every kind of
         // place, and empty texts are passed over.
         std::vector<std::string> texts;
         for (std::uint32_t n = random(41); n > 0; --n) {

@@ -126,7 +126,7 @@ class LogScanner {
     static std::size_t long_line_in(std::string_view block, std::size_t from, std::size_t to);
     void scan_line(std::string_view raw);
     /// Scans the whole lines of `block` from `pos` in one batch, their
-    /// automaton walks two at a time; returns where the batch ended.
+    /// automaton walks four at a time; returns where the batch ended.
     std::size_t scan_batch(std::string_view block, std::size_t pos);
     void note_hits(std::string_view line);
     Diagnosis diagnosis_of(std::size_t record) const;
