@@ -187,7 +187,7 @@ class PatternLiterals {
     }
 
   private:
-    enum class Kind { literal, group, dot, zero_width, other };
+    enum class Kind { literal, group, dot, zero_width, caseless_flag, other };
     struct Item {
         Kind kind = Kind::other;
         std::string text;       // a literal: one character's bytes, lowercase if ASCII
@@ -229,6 +229,9 @@ class PatternLiterals {
         };
         while (pos_ < re_.size() && !at('|') && !at(')') && !failed_) {
             Item it = item();
+            if (it.kind == Kind::caseless_flag) {
+                continue;
+            }
             Times times = quantifier();
             ++items;
             switch (it.kind) {
@@ -276,6 +279,7 @@ class PatternLiterals {
                     close();
                     break;
                 case Kind::zero_width:
+                case Kind::caseless_flag:
                 case Kind::other:
                     ordered = false;
                     close();
@@ -373,12 +377,16 @@ class PatternLiterals {
                         }
                         pos_ = close + 1;
                     } else {
+                        std::size_t flags = pos_;
                         while (pos_ < re_.size() && !at(':') && !at(')')) {
                             ++pos_;
                         }
                         if (at(')')) {
+                            // A flag group; `(?i)` changes nothing here, as
+                            // every pattern is matched caseless.
+                            it.kind = re_.substr(flags, pos_ - flags) == "i" ? Kind::caseless_flag
+                                                                             : Kind::zero_width;
                             ++pos_;
-                            it.kind = Kind::zero_width;  // a flag group
                             return it;
                         }
                         ++pos_;  // ':'

@@ -474,7 +474,10 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
                       {"t/overlap", "xyab.*bcxy"},
                       {"t/dots", "disk.+full|quota.{2}exceeded|295.?c|err.{0,3}x"},
                       {"t/octal", "\\\\[0-9]{3}\\\\[0-9]{3}|core\\.quotepath"},
-                      {"t/one-char", "tian.anmen|a.b.c|x..y"}});
+                      {"t/one-char", "tian.anmen|a.b.c|x..y"},
+                      {"t/caseless-flag", "(?i)(?:alpha one|beta.*two)"},
+                      {"t/flag-inside", "x(?i)yz-lit|(?i)Q.*R-end"},
+                      {"t/case-sensitive", "(?-i)Upper.*Case"}});
     std::vector<std::string> lines = {
         "TOKEN LIMIT EXCEEDED for model",
         "limit exceeded",  // only some literals of the term
@@ -533,6 +536,15 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
         "abc",
         "x12y and x1y",
         "x1y",
+        "ALPHA ONE",
+        "beta and TWO",
+        "two beta",
+        "XYZ-LIT",
+        "Q and r-end",
+        "r-end q",
+        "Upper and Case",
+        "upper and case",
+        "UPPER CASE",
     };
     // Literals are searched 16 places at a time: each of these at every
     // offset of a line longer than two such steps, whole and cut short.
