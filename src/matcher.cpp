@@ -41,9 +41,17 @@ namespace {
 // the requirement weaker, never wrong. A term with no literal is always met.
 using Term = std::vector<std::string>;
 
-// Stands for "some byte >= 0x80": what a cased letter beyond ASCII requires
-// (none of them folds to ASCII but KELVIN SIGN and LONG S, see caseless()).
-const std::string k_non_ascii("\0non-ascii", 10);
+// A cased letter beyond ASCII, as a literal: the line must hold a character
+// RE2 matches with it caselessly (Σ: Σ, σ or ς). Found per line by asking
+// RE2 of each character beyond ASCII the line holds (Matcher::Impl).
+const std::string k_letter_prefix("\0letter:", 8);
+std::string letter_literal(const std::string& utf8) {
+    return k_letter_prefix + utf8;
+}
+bool is_letter(std::string_view literal) {
+    return literal.size() > k_letter_prefix.size() &&
+           literal.substr(0, k_letter_prefix.size()) == k_letter_prefix;
+}
 
 struct Requirement {
     std::vector<Term> terms;  // none: met by every line (no requirement yet)
@@ -53,7 +61,7 @@ struct Requirement {
                std::any_of(terms.begin(), terms.end(), [](const Term& t) { return t.empty(); });
     }
     static std::size_t weight(const std::string& literal) {
-        return literal == k_non_ascii ? 1 : literal.size();
+        return is_letter(literal) ? 1 : literal.size();
     }
     /// How rare a line meeting it is: its weakest term's longest literal.
     std::size_t strength() const {
@@ -245,10 +253,13 @@ class PatternLiterals {
                     ++facts.literal_chars;
                     if (!it.foldable) {
                         // A cased letter beyond ASCII: the run ends before it,
-                        // and the line must hold some non-ASCII byte.
+                        // and the line must hold the letter in some case.
+                        // KELVIN SIGN and LONG S match ASCII k and s: nothing.
                         close();
-                        if (static_cast<unsigned char>(it.text[0]) >= 0x80) {
-                            require_both(facts.required, Requirement{{Term{k_non_ascii}}});
+                        if (static_cast<unsigned char>(it.text[0]) >= 0x80 &&
+                            it.text != "\xE2\x84\xAA" && it.text != "\xC5\xBF") {
+                            require_both(facts.required,
+                                         Requirement{{Term{letter_literal(it.text)}}});
                         }
                         break;
                     }
@@ -586,6 +597,10 @@ class Needle {
         }
         first_ = std::min(a, b);
         second_ = std::max(a, b);
+        if (!text_.empty()) {
+            first_byte_ = text_[first_];
+            second_byte_ = text_[second_];
+        }
     }
 
     const std::string& text() const { return text_; }
@@ -600,8 +615,8 @@ class Needle {
         const std::size_t last = hay.size() - n;  // the last place it can start
         std::size_t k = from;
 #if defined(__SSE2__)
-        const __m128i b1 = _mm_set1_epi8(text_[first_]);
-        const __m128i b2 = _mm_set1_epi8(text_[second_]);
+        const __m128i b1 = _mm_set1_epi8(first_byte_);
+        const __m128i b2 = _mm_set1_epi8(second_byte_);
         for (; k + 15 <= last; k += 16) {
             __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + k + first_));
             __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + k + second_));
@@ -617,7 +632,7 @@ class Needle {
         }
 #endif
         for (; k <= last; ++k) {
-            if (h[k + first_] == text_[first_] && h[k + second_] == text_[second_] &&
+            if (h[k + first_] == first_byte_ && h[k + second_] == second_byte_ &&
                 std::memcmp(h + k, text_.data(), n) == 0) {
                 return k;
             }
@@ -646,6 +661,10 @@ class Needle {
     std::string text_;
     std::size_t first_ = 0;
     std::size_t second_ = 0;
+    // Their values, kept here: most searches find neither, and need not
+    // read the text (a cache miss of its own when it is long).
+    char first_byte_ = 0;
+    char second_byte_ = 0;
 };
 
 // A pattern's top-level alternatives, when it is `a|b|c`, or one group
@@ -916,7 +935,8 @@ struct Matcher::Impl {
     // common word in a term costs nothing on the lines without its trigger.
     struct TermCheck {
         std::uint32_t regex;
-        std::vector<Needle> rest;  // the other literals (k_non_ascii: any byte >= 0x80)
+        std::vector<Needle> rest;                 // the other literals
+        std::vector<std::uint32_t> rest_letters;  // the other letters, by index in `letters`
     };
     std::vector<TermCheck> terms;
     // A term's trigger is found through an automaton over short windows of
@@ -930,8 +950,23 @@ struct Matcher::Impl {
     };
     std::vector<Trigger> triggers;
     std::vector<std::vector<std::uint32_t>> triggers_of_window;  // by literal of `literals`
-    std::vector<std::uint32_t> non_ascii_terms;  // terms whose trigger is k_non_ascii
-    std::vector<bool> pure;                      // by regex: a term met is a match
+    // Cased letters beyond ASCII the patterns require (UTF-8), and by letter
+    // the terms it triggers. A line's characters beyond ASCII are matched
+    // against `letter_set` (each letter alone, caseless, anchored), once
+    // per distinct character and thread (letters_of).
+    std::vector<std::string> letters;
+    std::vector<std::vector<std::uint32_t>> letter_terms;
+    bool letter_triggers = false;  // some term's trigger is a letter
+    mutable std::once_flag letter_set_once;
+    mutable std::unique_ptr<RE2::Set> letter_set;  // null: every letter counts as there
+    const std::uint64_t serial = next_serial();    // tells matchers apart in thread caches
+    static std::uint64_t next_serial() {
+        static std::atomic<std::uint64_t> count{0};
+        return ++count;
+    }
+    /// The letters that character `c` (UTF-8, beyond ASCII) is, caselessly.
+    const std::vector<std::uint32_t>& letters_of(std::string_view c) const;
+    std::vector<bool> pure;  // by regex: a term met is a match
     // By regex: alternatives of literals in order, checked without RE2 on an
     // ASCII line (RE2's `.` does not match a byte of invalid UTF-8); empty:
     // the pattern has another shape.
@@ -1049,7 +1084,7 @@ const std::set<std::string, std::less<>> k_common_words = {
 
 // Bigger is rarer: length without the spaces around, less for a common word.
 int rarity(const std::string& literal) {
-    if (literal == k_non_ascii) {
+    if (is_letter(literal)) {
         return 1;
     }
     std::string_view core = literal;
@@ -1117,7 +1152,7 @@ std::optional<std::vector<Term>> usable_terms(const Requirement& required) {
     for (const Term& term : required.terms) {
         Term kept;
         for (const auto& lit : term) {
-            if (lit == k_non_ascii || lit.size() >= 3) {
+            if (is_letter(lit) || lit.size() >= 3) {
                 kept.push_back(lit);
             }
         }
@@ -1142,6 +1177,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     m.specificity.assign(catalogue.size(), 0);
     std::unordered_map<std::string, std::size_t> trigger_index;
     std::unordered_map<std::string, std::size_t> residue_index;
+    std::unordered_map<std::string, std::size_t> letter_index;
     for (std::size_t i = 0; i < catalogue.size(); ++i) {
         std::string pattern = effective_regex(catalogue.header(i));
         auto id = static_cast<std::uint32_t>(i);
@@ -1216,10 +1252,26 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
             }
             std::string trigger = std::move(*rarest);
             term.erase(rarest);
-            m.terms.push_back(
-                {id, {std::make_move_iterator(term.begin()), std::make_move_iterator(term.end())}});
-            if (trigger == k_non_ascii) {
-                m.non_ascii_terms.push_back(term_id);
+            auto letter_id = [&](const std::string& lit) {
+                auto [at, fresh] = letter_index.emplace(lit, m.letters.size());
+                if (fresh) {
+                    m.letters.push_back(lit.substr(k_letter_prefix.size()));
+                    m.letter_terms.emplace_back();
+                }
+                return static_cast<std::uint32_t>(at->second);
+            };
+            Impl::TermCheck check{id, {}, {}};
+            for (std::string& lit : term) {
+                if (is_letter(lit)) {
+                    check.rest_letters.push_back(letter_id(lit));
+                } else {
+                    check.rest.emplace_back(std::move(lit));
+                }
+            }
+            m.terms.push_back(std::move(check));
+            if (is_letter(trigger)) {
+                m.letter_terms[letter_id(trigger)].push_back(term_id);
+                m.letter_triggers = true;
                 continue;
             }
             auto [it, fresh] = trigger_index.emplace(trigger, m.triggers.size());
@@ -1327,6 +1379,36 @@ bool has_non_ascii(const char* p, std::size_t n) {
     return false;
 }
 
+/// Calls `f` with each well-formed UTF-8 character beyond ASCII in `text`.
+/// A malformed byte is passed over alone, so every well-formed character is
+/// seen whatever precedes it.
+template <typename F>
+void for_each_non_ascii_char(std::string_view text, F f) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n;) {
+        unsigned char lead = p[i];
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len = lead >= 0xF0 && lead <= 0xF4   ? 4
+                          : lead >= 0xE0 && lead <= 0xEF ? 3
+                          : lead >= 0xC2 && lead <= 0xDF ? 2
+                                                         : 0;
+        bool ok = len != 0 && i + len <= n;
+        for (std::size_t k = 1; ok && k < len; ++k) {
+            ok = (p[i + k] & 0xC0) == 0x80;
+        }
+        if (!ok) {
+            ++i;
+            continue;
+        }
+        f(text.substr(i, len));
+        i += len;
+    }
+}
+
 /// True when some alternative's literals all occur in `lowered`, in order,
 /// without overlapping: what `a.*b.*c` matches in a line of ASCII.
 bool holds_in_order(const std::vector<std::vector<Needle>>& alternatives,
@@ -1351,11 +1433,48 @@ bool holds_in_order(const std::vector<std::vector<Needle>>& alternatives,
 
 }  // namespace
 
+const std::vector<std::uint32_t>& Matcher::Impl::letters_of(std::string_view c) const {
+    std::call_once(letter_set_once, [this] {
+        auto set = std::make_unique<RE2::Set>(pattern_options(8 << 20), RE2::ANCHOR_BOTH);
+        for (const auto& letter : letters) {
+            if (set->Add(RE2::QuoteMeta(letter), nullptr) < 0) {
+                return;
+            }
+        }
+        if (set->Compile()) {
+            letter_set = std::move(set);
+        }
+    });
+    // Characters by thread, for this matcher: logs hold few distinct ones.
+    struct Cache {
+        std::uint64_t matcher = 0;
+        std::unordered_map<std::string, std::vector<std::uint32_t>> letters;
+    };
+    thread_local Cache cache;
+    if (cache.matcher != serial) {
+        cache = {serial, {}};
+    }
+    auto [at, fresh] = cache.letters.try_emplace(std::string(c));
+    if (fresh) {
+        if (letter_set == nullptr) {
+            at->second.resize(letters.size());
+            for (std::uint32_t i = 0; i < letters.size(); ++i) {
+                at->second[i] = i;
+            }
+        } else {
+            std::vector<int> hits;
+            letter_set->Match(c, &hits);
+            at->second.assign(hits.begin(), hits.end());
+        }
+    }
+    return at->second;
+}
+
 std::size_t Matcher::Impl::next_candidate(std::string_view block, std::size_t from,
                                           detail::CandidateScan& scan) const {
     const Impl& m = *this;
     std::size_t candidate = scan.next(from);
-    if (!m.non_ascii_terms.empty() && has_non_ascii(block.data() + from, candidate - from)) {
+    if (m.letter_triggers && has_non_ascii(block.data() + from, candidate - from)) {
         // Some regex needs only a letter beyond ASCII: the line holding the first one.
         std::size_t i = from;
         while (static_cast<unsigned char>(block[i]) < 0x80) {
@@ -1384,13 +1503,17 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     thread_local std::vector<std::uint32_t> candidates;
     thread_local std::vector<int> set_hits;
     thread_local std::string lowered;
+    thread_local std::vector<std::uint32_t> letter_stamp;  // by letter: in this line
+    thread_local std::vector<std::uint32_t> line_letters;
     thread_local std::uint32_t generation = 0;
-    if (regex_stamp.size() < m.regexes.size()) {
-        regex_stamp.assign(m.regexes.size(), 0);
+    if (regex_stamp.size() < m.regexes.size() || letter_stamp.size() < m.letters.size()) {
+        regex_stamp.assign(std::max(regex_stamp.size(), m.regexes.size()), 0);
+        letter_stamp.assign(std::max(letter_stamp.size(), m.letters.size()), 0);
         generation = 0;
     }
     if (++generation == 0) {
         std::fill(regex_stamp.begin(), regex_stamp.end(), 0);
+        std::fill(letter_stamp.begin(), letter_stamp.end(), 0);
         generation = 1;
     }
     candidates.clear();
@@ -1413,18 +1536,41 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
         return lowered;
     };
+    bool letters_read = false;
+    // The letters the line's characters beyond ASCII are.
+    auto read_letters = [&] {
+        if (letters_read) {
+            return;
+        }
+        letters_read = true;
+        line_letters.clear();
+        for_each_non_ascii_char(line, [&](std::string_view c) {
+            for (std::uint32_t letter : m.letters_of(c)) {
+                if (letter_stamp[letter] != generation) {
+                    letter_stamp[letter] = generation;
+                    line_letters.push_back(letter);
+                }
+            }
+        });
+    };
+    auto has_letter = [&](std::uint32_t letter) {
+        if (!has_non_ascii_byte()) {
+            return false;
+        }
+        read_letters();
+        return letter_stamp[letter] == generation;
+    };
     auto met = [&](std::uint32_t t) {
         const Impl::TermCheck& term = m.terms[t];
         if (regex_stamp[term.regex] == generation) {
             return;  // already a candidate
         }
-        for (const auto& lit : term.rest) {
-            if (lit.text() == k_non_ascii) {
-                if (!has_non_ascii_byte()) {
-                    return;
-                }
-                continue;
+        for (std::uint32_t letter : term.rest_letters) {
+            if (!has_letter(letter)) {
+                return;
             }
+        }
+        for (const auto& lit : term.rest) {
             if (lit.find_in(lower()) == std::string_view::npos) {
                 return;
             }
@@ -1465,9 +1611,12 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
             }
         }
     }
-    if (!m.non_ascii_terms.empty() && has_non_ascii_byte()) {
-        for (std::uint32_t t : m.non_ascii_terms) {
-            met(t);
+    if (m.letter_triggers && has_non_ascii_byte()) {
+        read_letters();
+        for (std::uint32_t letter : line_letters) {
+            for (std::uint32_t t : m.letter_terms[letter]) {
+                met(t);
+            }
         }
     }
     auto run = [&](std::uint32_t r) {

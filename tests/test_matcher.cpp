@@ -477,7 +477,10 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
                       {"t/one-char", "tian.anmen|a.b.c|x..y"},
                       {"t/caseless-flag", "(?i)(?:alpha one|beta.*two)"},
                       {"t/flag-inside", "x(?i)yz-lit|(?i)Q.*R-end"},
-                      {"t/case-sensitive", "(?-i)Upper.*Case"}});
+                      {"t/case-sensitive", "(?-i)Upper.*Case"},
+                      {"t/greek", "ΣΟΦΙΑ ok|σφάλμα.*δίσκου"},
+                      {"t/kelvin-pattern", "\u212Aelvin-x"},  // KELVIN SIGN matches ASCII k
+                      {"t/letters-only", "Ärger"}});
     std::vector<std::string> lines = {
         "TOKEN LIMIT EXCEEDED for model",
         "limit exceeded",  // only some literals of the term
@@ -545,6 +548,21 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
         "Upper and Case",
         "upper and case",
         "UPPER CASE",
+        "σοφια ok",
+        "ςοφια OK",                             // final sigma: one of Σ's cases to RE2
+        "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9 ok",  // no alpha: a letter missing
+        "ΣΦΆΛΜΑ ΔΊΣΚΟΥ",
+        "Σφάλμα του δίσκου",
+        "δίσκου σφάλμα",
+        "kelvin-x",
+        "KELVIN-X",
+        "\u212Aelvin-x",
+        "ärger",
+        "ÄRGER",
+        "arger",
+        "\xC3 ärger \xFF",  // malformed bytes around it
+        "\xC3\x84rger",
+        "\xC3",
     };
     // Literals are searched 16 places at a time: each of these at every
     // offset of a line longer than two such steps, whole and cut short.
