@@ -937,6 +937,7 @@ struct Matcher::Impl {
         std::uint32_t regex;
         std::vector<Needle> rest;                 // the other literals
         std::vector<std::uint32_t> rest_letters;  // the other letters, by index in `letters`
+        int alternative;  // the in_order alternative it was read from, or -1
     };
     std::vector<TermCheck> terms;
     // A term's trigger is found through an automaton over short windows of
@@ -1200,6 +1201,11 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
             }
         }
         m.in_order.push_back(std::move(in_order));
+        // In an alternation of literals in order, term k is read from
+        // alternative k, one term each: a term met can check its own
+        // alternative, and an alternative whose term is not met cannot hold.
+        const bool term_per_alternative = terms.has_value() && !m.in_order.back().empty() &&
+                                          m.in_order.back().size() == terms->size();
         if (!terms) {
             // Alternatives with literals still filter; the rest are residues.
             terms.emplace();
@@ -1260,7 +1266,10 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 }
                 return static_cast<std::uint32_t>(at->second);
             };
-            Impl::TermCheck check{id, {}, {}};
+            Impl::TermCheck check{id, {}, {}, -1};
+            if (term_per_alternative) {
+                check.alternative = static_cast<int>(&term - terms->data());
+            }
             for (std::string& lit : term) {
                 if (is_letter(lit)) {
                     check.rest_letters.push_back(letter_id(lit));
@@ -1409,26 +1418,25 @@ void for_each_non_ascii_char(std::string_view text, F f) {
     }
 }
 
-/// True when some alternative's literals all occur in `lowered`, in order,
-/// without overlapping: what `a.*b.*c` matches in a line of ASCII.
+/// True when `pieces` all occur in `lowered`, in order, without
+/// overlapping: what `a.*b.*c` matches in a line of ASCII.
+bool holds_in_order(const std::vector<Needle>& pieces, std::string_view lowered) {
+    std::size_t at = 0;
+    for (const auto& piece : pieces) {
+        std::size_t found = piece.find_in(lowered, at);
+        if (found == std::string_view::npos) {
+            return false;
+        }
+        at = found + piece.text().size();
+    }
+    return true;
+}
+
+/// True when some alternative holds in order.
 bool holds_in_order(const std::vector<std::vector<Needle>>& alternatives,
                     std::string_view lowered) {
-    for (const auto& pieces : alternatives) {
-        std::size_t at = 0;
-        bool all = true;
-        for (const auto& piece : pieces) {
-            std::size_t found = piece.find_in(lowered, at);
-            if (found == std::string_view::npos) {
-                all = false;
-                break;
-            }
-            at = found + piece.text().size();
-        }
-        if (all) {
-            return true;
-        }
-    }
-    return false;
+    return std::any_of(alternatives.begin(), alternatives.end(),
+                       [&](const auto& pieces) { return holds_in_order(pieces, lowered); });
 }
 
 }  // namespace
@@ -1517,6 +1525,7 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         generation = 1;
     }
     candidates.clear();
+    const std::size_t out_before = out.size();
     bool fold = false;
     bool is_lowered = false;
     int non_ascii = -1;  // not looked at yet
@@ -1575,6 +1584,15 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
                 return;
             }
         }
+        if (term.alternative >= 0 && !has_non_ascii_byte()) {
+            // Its own alternative decides; the others do when their terms are met.
+            const auto& pieces = m.in_order[term.regex][static_cast<std::size_t>(term.alternative)];
+            if (holds_in_order(pieces, lower())) {
+                regex_stamp[term.regex] = generation;
+                out.push_back(term.regex);
+            }
+            return;
+        }
         regex_stamp[term.regex] = generation;
         candidates.push_back(term.regex);
     };
@@ -1626,6 +1644,7 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
     };
     if (fold) {
+        out.resize(out_before);  // what alternatives in order found: every regex decides
         for (std::uint32_t r = 0; r < m.regexes.size(); ++r) {
             run(r);
         }

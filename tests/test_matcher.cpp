@@ -480,7 +480,8 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
                       {"t/case-sensitive", "(?-i)Upper.*Case"},
                       {"t/greek", "ΣΟΦΙΑ ok|σφάλμα.*δίσκου"},
                       {"t/kelvin-pattern", "\u212Aelvin-x"},  // KELVIN SIGN matches ASCII k
-                      {"t/letters-only", "Ärger"}});
+                      {"t/letters-only", "Ärger"},
+                      {"t/either-order", "(abc-one.*xyz-two|xyz-two.*abc-one|solo-three)"}});
     std::vector<std::string> lines = {
         "TOKEN LIMIT EXCEEDED for model",
         "limit exceeded",  // only some literals of the term
@@ -563,6 +564,10 @@ TEST_CASE("requirements: alternatives of literal sets, letters beyond ASCII, Uni
         "\xC3 ärger \xFF",  // malformed bytes around it
         "\xC3\x84rger",
         "\xC3",
+        "xyz-two then abc-one",  // the first alternative's literals, out of its order
+        "abc-one then xyz-two",
+        "abc-one only",
+        "SOLO-THREE xyz-two",
     };
     // Literals are searched 16 places at a time: each of these at every
     // offset of a line longer than two such steps, whole and cut short.
