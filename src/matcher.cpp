@@ -933,13 +933,17 @@ struct Matcher::Impl {
     // Each term has one trigger, its rarest literal, in the automaton; the
     // rest are looked for only in lines where the trigger occurs, so a
     // common word in a term costs nothing on the lines without its trigger.
+    // Kept flat (spans of shared arrays): with tens of thousands of terms,
+    // each separate allocation read per line was a cache miss of its own.
     struct TermCheck {
         std::uint32_t regex;
-        std::vector<Needle> rest;                 // the other literals
-        std::vector<std::uint32_t> rest_letters;  // the other letters, by index in `letters`
+        std::uint32_t rest_begin, rest_end;        // the other literals, in rest_literals
+        std::uint32_t letters_begin, letters_end;  // the other letters, in rest_letters
         int alternative;  // the in_order alternative it was read from, or -1
     };
     std::vector<TermCheck> terms;
+    std::vector<Needle> rest_literals;
+    std::vector<std::uint32_t> rest_letters;  // by index in `letters`
     // A term's trigger is found through an automaton over short windows of
     // the triggers: long literals would make it large, slow to build and
     // slow to walk (cache misses), so a window found is confirmed in the line.
@@ -950,7 +954,17 @@ struct Matcher::Impl {
         bool unicode_fold = false;         // one of k_unicode_folds
     };
     std::vector<Trigger> triggers;
-    std::vector<std::vector<std::uint32_t>> triggers_of_window;  // by literal of `literals`
+    // By window (of `windows`), what finding it leads to: entries
+    // [window_begin[w], window_begin[w + 1]) of window_terms, a term each,
+    // grouped by trigger.
+    struct WindowTerm {
+        std::uint32_t term;  // k_no_term: the trigger has none (a Unicode fold)
+        std::uint32_t trigger;
+        bool confirmed;  // the window is the whole trigger: no need to look again
+    };
+    static constexpr std::uint32_t k_no_term = UINT32_MAX;
+    std::vector<std::uint32_t> window_begin;
+    std::vector<WindowTerm> window_terms;
     // Cased letters beyond ASCII the patterns require (UTF-8), and by letter
     // the terms it triggers. A line's characters beyond ASCII are matched
     // against `letter_set` (each letter alone, caseless, anchored), once
@@ -1266,18 +1280,22 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 }
                 return static_cast<std::uint32_t>(at->second);
             };
-            Impl::TermCheck check{id, {}, {}, -1};
+            Impl::TermCheck check{id, 0, 0, 0, 0, -1};
             if (term_per_alternative) {
                 check.alternative = static_cast<int>(&term - terms->data());
             }
+            check.rest_begin = static_cast<std::uint32_t>(m.rest_literals.size());
+            check.letters_begin = static_cast<std::uint32_t>(m.rest_letters.size());
             for (std::string& lit : term) {
                 if (is_letter(lit)) {
-                    check.rest_letters.push_back(letter_id(lit));
+                    m.rest_letters.push_back(letter_id(lit));
                 } else {
-                    check.rest.emplace_back(std::move(lit));
+                    m.rest_literals.emplace_back(std::move(lit));
                 }
             }
-            m.terms.push_back(std::move(check));
+            check.rest_end = static_cast<std::uint32_t>(m.rest_literals.size());
+            check.letters_end = static_cast<std::uint32_t>(m.rest_letters.size());
+            m.terms.push_back(check);
             if (is_letter(trigger)) {
                 m.letter_terms[letter_id(trigger)].push_back(term_id);
                 m.letter_triggers = true;
@@ -1295,6 +1313,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     }
     std::unordered_map<std::string, std::size_t> window_index;
     std::vector<std::string> windows;
+    std::vector<std::vector<std::uint32_t>> triggers_of_window;
     for (std::uint32_t t = 0; t < m.triggers.size(); ++t) {
         Impl::Trigger& trigger = m.triggers[t];
         std::string window = window_of(trigger.text.text());
@@ -1305,11 +1324,24 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         auto [it, fresh] = window_index.emplace(window, windows.size());
         if (fresh) {
             windows.push_back(window);
-            m.triggers_of_window.emplace_back();
+            triggers_of_window.emplace_back();
         }
-        m.triggers_of_window[it->second].push_back(t);
+        triggers_of_window[it->second].push_back(t);
     }
     m.windows = std::move(windows);
+    for (const auto& of_window : triggers_of_window) {
+        m.window_begin.push_back(static_cast<std::uint32_t>(m.window_terms.size()));
+        for (std::uint32_t t : of_window) {
+            const Impl::Trigger& trigger = m.triggers[t];
+            if (trigger.terms.empty()) {
+                m.window_terms.push_back({Impl::k_no_term, t, trigger.confirmed_by_window});
+            }
+            for (std::uint32_t term : trigger.terms) {
+                m.window_terms.push_back({term, t, trigger.confirmed_by_window});
+            }
+        }
+    }
+    m.window_begin.push_back(static_cast<std::uint32_t>(m.window_terms.size()));
 }
 
 const detail::LiteralSet& Matcher::Impl::automaton() const {
@@ -1574,13 +1606,13 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         if (regex_stamp[term.regex] == generation) {
             return;  // already a candidate
         }
-        for (std::uint32_t letter : term.rest_letters) {
-            if (!has_letter(letter)) {
+        for (std::uint32_t i = term.letters_begin; i < term.letters_end; ++i) {
+            if (!has_letter(m.rest_letters[i])) {
                 return;
             }
         }
-        for (const auto& lit : term.rest) {
-            if (lit.find_in(lower()) == std::string_view::npos) {
+        for (std::uint32_t i = term.rest_begin; i < term.rest_end; ++i) {
+            if (m.rest_literals[i].find_in(lower()) == std::string_view::npos) {
                 return;
             }
         }
@@ -1608,11 +1640,25 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     // Trigger by trigger is for a few short lines (a message); a long line
     // would be read once per trigger.
     auto found_window = [&](std::uint32_t window) {
-        for (std::uint32_t t : m.triggers_of_window[window]) {
-            const Impl::Trigger& trigger = m.triggers[t];
-            if (trigger.confirmed_by_window ||
-                trigger.text.find_in(lower()) != std::string_view::npos) {
-                found(trigger);
+        // A trigger the window does not confirm is looked for once.
+        std::uint32_t looked_for = Impl::k_no_term;
+        bool there = false;
+        for (std::uint32_t e = m.window_begin[window]; e < m.window_begin[window + 1]; ++e) {
+            const Impl::WindowTerm& entry = m.window_terms[e];
+            if (!entry.confirmed) {
+                if (entry.trigger != looked_for) {
+                    looked_for = entry.trigger;
+                    there =
+                        m.triggers[entry.trigger].text.find_in(lower()) != std::string_view::npos;
+                }
+                if (!there) {
+                    continue;
+                }
+            }
+            if (entry.term == Impl::k_no_term) {
+                found(m.triggers[entry.trigger]);  // a Unicode fold
+            } else {
+                met(entry.term);
             }
         }
     };
