@@ -939,8 +939,11 @@ struct Matcher::Impl {
         std::uint32_t regex;
         std::uint32_t rest_begin, rest_end;        // the other literals, in rest_literals
         std::uint32_t letters_begin, letters_end;  // the other letters, in rest_letters
-        int alternative;  // the in_order alternative it was read from, or -1
+        int alternative;     // the in_order alternative it was read from, or -1
+        std::uint32_t unit;  // the alternative RE2 checks alone, in `units`, or k_no_unit
     };
+    static constexpr std::uint32_t k_no_unit = UINT32_MAX;
+    std::vector<std::unique_ptr<LazyRegex>> units;  // alternatives of patterns, each once
     std::vector<TermCheck> terms;
     std::vector<Needle> rest_literals;
     std::vector<std::uint32_t> rest_letters;  // by index in `letters`
@@ -1193,6 +1196,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     std::unordered_map<std::string, std::size_t> trigger_index;
     std::unordered_map<std::string, std::size_t> residue_index;
     std::unordered_map<std::string, std::size_t> letter_index;
+    std::unordered_map<std::string, std::size_t> unit_index;
     for (std::size_t i = 0; i < catalogue.size(); ++i) {
         std::string pattern = effective_regex(catalogue.header(i));
         auto id = static_cast<std::uint32_t>(i);
@@ -1220,6 +1224,35 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         // alternative, and an alternative whose term is not met cannot hold.
         const bool term_per_alternative = terms.has_value() && !m.in_order.back().empty() &&
                                           m.in_order.back().size() == terms->size();
+        // A pattern RE2 must decide, when an alternation: each alternative's
+        // terms lead to that alternative alone, so RE2 runs only on the
+        // alternatives whose literals are there, and an alternative several
+        // patterns share runs once a line.
+        std::vector<std::uint32_t> term_units;
+        if (terms && !pure && m.in_order.back().empty()) {
+            Alternatives alts = top_alternatives(m.regexes.back()->pattern);
+            std::vector<Term> split;
+            for (std::string_view alt : alts.items) {
+                auto alt_terms = usable_terms(PatternLiterals(alt).read().required);
+                if (!alt_terms) {
+                    split.clear();
+                    break;
+                }
+                std::string text = alts.prefix + "(?:" + std::string(alt) + ")";
+                auto [at, fresh] = unit_index.emplace(text, m.units.size());
+                if (fresh) {
+                    m.units.push_back(std::make_unique<LazyRegex>(std::move(text)));
+                }
+                split.insert(split.end(), alt_terms->begin(), alt_terms->end());
+                term_units.insert(term_units.end(), alt_terms->size(),
+                                  static_cast<std::uint32_t>(at->second));
+            }
+            if (!split.empty()) {
+                terms = std::move(split);
+            } else {
+                term_units.clear();
+            }
+        }
         if (!terms) {
             // Alternatives with literals still filter; the rest are residues.
             terms.emplace();
@@ -1280,9 +1313,12 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 }
                 return static_cast<std::uint32_t>(at->second);
             };
-            Impl::TermCheck check{id, 0, 0, 0, 0, -1};
+            Impl::TermCheck check{id, 0, 0, 0, 0, -1, Impl::k_no_unit};
             if (term_per_alternative) {
                 check.alternative = static_cast<int>(&term - terms->data());
+            }
+            if (!term_units.empty()) {
+                check.unit = term_units[static_cast<std::size_t>(&term - terms->data())];
             }
             check.rest_begin = static_cast<std::uint32_t>(m.rest_literals.size());
             check.letters_begin = static_cast<std::uint32_t>(m.rest_letters.size());
@@ -1545,15 +1581,21 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     thread_local std::string lowered;
     thread_local std::vector<std::uint32_t> letter_stamp;  // by letter: in this line
     thread_local std::vector<std::uint32_t> line_letters;
+    thread_local std::vector<std::uint32_t> unit_stamp;  // by unit: decided in this line
+    thread_local std::vector<std::uint8_t> unit_result;  // 1 match, 0 none, 2 RE2 rejects it
     thread_local std::uint32_t generation = 0;
-    if (regex_stamp.size() < m.regexes.size() || letter_stamp.size() < m.letters.size()) {
+    if (regex_stamp.size() < m.regexes.size() || letter_stamp.size() < m.letters.size() ||
+        unit_stamp.size() < m.units.size()) {
         regex_stamp.assign(std::max(regex_stamp.size(), m.regexes.size()), 0);
         letter_stamp.assign(std::max(letter_stamp.size(), m.letters.size()), 0);
+        unit_stamp.assign(std::max(unit_stamp.size(), m.units.size()), 0);
+        unit_result.assign(unit_stamp.size(), 0);
         generation = 0;
     }
     if (++generation == 0) {
         std::fill(regex_stamp.begin(), regex_stamp.end(), 0);
         std::fill(letter_stamp.begin(), letter_stamp.end(), 0);
+        std::fill(unit_stamp.begin(), unit_stamp.end(), 0);
         generation = 1;
     }
     candidates.clear();
@@ -1615,6 +1657,24 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
             if (m.rest_literals[i].find_in(lower()) == std::string_view::npos) {
                 return;
             }
+        }
+        if (term.unit != Impl::k_no_unit) {
+            // RE2 on the alternative alone, once a line whichever pattern asks.
+            std::uint32_t u = term.unit;
+            if (unit_stamp[u] != generation) {
+                unit_stamp[u] = generation;
+                const RE2& re = m.units[u]->get();
+                unit_result[u] = re.ok() ? (RE2::PartialMatch(line, re) ? 1 : 0) : 2;
+            }
+            if (unit_result[u] == 2) {
+                // RE2 rejects the part alone: the whole pattern decides.
+                regex_stamp[term.regex] = generation;
+                candidates.push_back(term.regex);
+            } else if (unit_result[u] == 1 && m.regexes[term.regex]->get().ok()) {
+                regex_stamp[term.regex] = generation;
+                out.push_back(term.regex);
+            }
+            return;
         }
         if (term.alternative >= 0 && !has_non_ascii_byte()) {
             // Its own alternative decides; the others do when their terms are met.

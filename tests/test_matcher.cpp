@@ -672,6 +672,40 @@ TEST_CASE("residues: the literal-less alternatives run on every line, each part 
     CHECK(hits == std::vector<std::size_t>{0, 1});  // both records, once each
 }
 
+TEST_CASE("alternatives RE2 decides: each runs alone, and once a line for every pattern",
+          "[matcher][prefilter]") {
+    CatalogueLoad load;
+    load.catalogue = catalogue_of({
+        {"u/a", "(MOVED \\d+|ASK \\d+|alpha.*lit)"},
+        {"u/b", "(MOVED \\d+|beta.{2}lit)"},  // `MOVED \d+` as in u/a: one RE2 run
+        {"u/c", "(?i)(?:MOVED \\d+|gamma.?lit)"},
+        {"u/d", "[Ee]rror \\d+: (disk|quota) full|warn-\\w+"},
+    });
+    std::vector<std::string> lines = {
+        "MOVED 12 10.0.0.1:6379",
+        "moved 7",
+        "moved x",
+        "ASK 3",
+        "ask",
+        "alpha and lit",
+        "betaxxlit",
+        "betaxlit",
+        "gamma lit",
+        "GAMMALIT",
+        "error 28: disk full",
+        "Error 28: quota full",
+        "error x: disk full",
+        "warn-disk",
+        "warn-",
+        "moved 5 and warn-x and betaxylit",
+    };
+    check_against_brute_force(load, lines);
+    Matcher m(load.catalogue);
+    std::vector<std::size_t> hits;
+    m.match_line("MOVED 12 10.0.0.1:6379", hits);
+    CHECK(hits == std::vector<std::size_t>{0, 1, 2});
+}
+
 TEST_CASE("required literals: conservative on the RE2 syntax it reads", "[matcher][prefilter]") {
     // Patterns whose literal extraction is easy to get wrong: each must still
     // match exactly what RE2 matches.
