@@ -939,10 +939,15 @@ struct Matcher::Impl {
         std::uint32_t regex;
         std::uint32_t rest_begin, rest_end;        // the other literals, in rest_literals
         std::uint32_t letters_begin, letters_end;  // the other letters, in rest_letters
-        int alternative;     // the in_order alternative it was read from, or -1
+        // The alternative of literals in order it was read from, in `ordered`,
+        // or k_no_unit.
+        std::uint32_t ordered;
         std::uint32_t unit;  // the alternative RE2 checks alone, in `units`, or k_no_unit
     };
     static constexpr std::uint32_t k_no_unit = UINT32_MAX;
+    // Alternatives of literals in order, each distinct one once: decided once
+    // a line whichever pattern holds it.
+    std::vector<std::vector<Needle>> ordered;
     std::vector<std::unique_ptr<LazyRegex>> units;  // alternatives of patterns, each once
     std::vector<TermCheck> terms;
     std::vector<Needle> rest_literals;
@@ -1197,6 +1202,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
     std::unordered_map<std::string, std::size_t> residue_index;
     std::unordered_map<std::string, std::size_t> letter_index;
     std::unordered_map<std::string, std::size_t> unit_index;
+    std::unordered_map<std::string, std::size_t> ordered_index;
     for (std::size_t i = 0; i < catalogue.size(); ++i) {
         std::string pattern = effective_regex(catalogue.header(i));
         auto id = static_cast<std::uint32_t>(i);
@@ -1313,9 +1319,20 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 }
                 return static_cast<std::uint32_t>(at->second);
             };
-            Impl::TermCheck check{id, 0, 0, 0, 0, -1, Impl::k_no_unit};
+            Impl::TermCheck check{id, 0, 0, 0, 0, Impl::k_no_unit, Impl::k_no_unit};
             if (term_per_alternative) {
-                check.alternative = static_cast<int>(&term - terms->data());
+                const auto& pieces =
+                    m.in_order.back()[static_cast<std::size_t>(&term - terms->data())];
+                std::string key;
+                for (const Needle& piece : pieces) {
+                    key += piece.text();
+                    key += '\0';
+                }
+                auto [at, fresh] = ordered_index.emplace(std::move(key), m.ordered.size());
+                if (fresh) {
+                    m.ordered.push_back(pieces);
+                }
+                check.ordered = static_cast<std::uint32_t>(at->second);
             }
             if (!term_units.empty()) {
                 check.unit = term_units[static_cast<std::size_t>(&term - terms->data())];
@@ -1581,21 +1598,26 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
     thread_local std::string lowered;
     thread_local std::vector<std::uint32_t> letter_stamp;  // by letter: in this line
     thread_local std::vector<std::uint32_t> line_letters;
-    thread_local std::vector<std::uint32_t> unit_stamp;  // by unit: decided in this line
-    thread_local std::vector<std::uint8_t> unit_result;  // 1 match, 0 none, 2 RE2 rejects it
+    thread_local std::vector<std::uint32_t> unit_stamp;     // by unit: decided in this line
+    thread_local std::vector<std::uint8_t> unit_result;     // 1 match, 0 none, 2 RE2 rejects it
+    thread_local std::vector<std::uint32_t> ordered_stamp;  // by `ordered`: decided in this line
+    thread_local std::vector<std::uint8_t> ordered_result;
     thread_local std::uint32_t generation = 0;
     if (regex_stamp.size() < m.regexes.size() || letter_stamp.size() < m.letters.size() ||
-        unit_stamp.size() < m.units.size()) {
+        unit_stamp.size() < m.units.size() || ordered_stamp.size() < m.ordered.size()) {
         regex_stamp.assign(std::max(regex_stamp.size(), m.regexes.size()), 0);
         letter_stamp.assign(std::max(letter_stamp.size(), m.letters.size()), 0);
         unit_stamp.assign(std::max(unit_stamp.size(), m.units.size()), 0);
         unit_result.assign(unit_stamp.size(), 0);
+        ordered_stamp.assign(std::max(ordered_stamp.size(), m.ordered.size()), 0);
+        ordered_result.assign(ordered_stamp.size(), 0);
         generation = 0;
     }
     if (++generation == 0) {
         std::fill(regex_stamp.begin(), regex_stamp.end(), 0);
         std::fill(letter_stamp.begin(), letter_stamp.end(), 0);
         std::fill(unit_stamp.begin(), unit_stamp.end(), 0);
+        std::fill(ordered_stamp.begin(), ordered_stamp.end(), 0);
         generation = 1;
     }
     candidates.clear();
@@ -1676,10 +1698,14 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
             }
             return;
         }
-        if (term.alternative >= 0 && !has_non_ascii_byte()) {
+        if (term.ordered != Impl::k_no_unit && !has_non_ascii_byte()) {
             // Its own alternative decides; the others do when their terms are met.
-            const auto& pieces = m.in_order[term.regex][static_cast<std::size_t>(term.alternative)];
-            if (holds_in_order(pieces, lower())) {
+            std::uint32_t o = term.ordered;
+            if (ordered_stamp[o] != generation) {
+                ordered_stamp[o] = generation;
+                ordered_result[o] = holds_in_order(m.ordered[o], lower());
+            }
+            if (ordered_result[o]) {
                 regex_stamp[term.regex] = generation;
                 out.push_back(term.regex);
             }

@@ -680,6 +680,8 @@ TEST_CASE("alternatives RE2 decides: each runs alone, and once a line for every 
         {"u/b", "(MOVED \\d+|beta.{2}lit)"},  // `MOVED \d+` as in u/a: one RE2 run
         {"u/c", "(?i)(?:MOVED \\d+|gamma.?lit)"},
         {"u/d", "[Ee]rror \\d+: (disk|quota) full|warn-\\w+"},
+        {"u/e", "(disk.*full|alpha-x)"},
+        {"u/f", "disk.*full|beta-y"},  // `disk.*full` as in u/e: checked once
     });
     std::vector<std::string> lines = {
         "MOVED 12 10.0.0.1:6379",
@@ -698,6 +700,10 @@ TEST_CASE("alternatives RE2 decides: each runs alone, and once a line for every 
         "warn-disk",
         "warn-",
         "moved 5 and warn-x and betaxylit",
+        "disk is full",
+        "full disk",
+        "alpha-x",
+        "beta-y and full disk",
     };
     check_against_brute_force(load, lines);
     Matcher m(load.catalogue);
