@@ -121,6 +121,14 @@ class LiteralSet {
 
     std::size_t states() const { return output_begin_.size() - 1; }
 
+    /// From now on, reports `values[i]` where it reported literal `i`: what
+    /// the caller would look up first, saved a lookup per find.
+    void relabel(const std::vector<std::uint32_t>& values) {
+        for (auto& output : outputs_) {
+            output = values.at(output);
+        }
+    }
+
   private:
     template <typename Found>
     void report(std::uint32_t state, Found&& found) const {
