@@ -3,8 +3,9 @@
 // ASCII upper and lower case share a class, so text is matched
 // case-insensitively without lowercasing it first.
 //
-// The same automaton runs two ways. Over one cleaned line (for_each_match) it
-// reports every literal found. Over a block of raw log lines (CandidateScan,
+// The same automaton runs two ways. Over one cleaned line (for_each_match),
+// or a batch of them walked four at a time (for_each_match_in), it reports
+// every literal found. Over a block of raw log lines (CandidateScan,
 // find_candidate) it only says where the first line that may match is, which is what lets the
 // scanner skip the lines that hold no literal at all; for that it also knows
 // what cleaning would do to a raw line: a newline resets it (literals never

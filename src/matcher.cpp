@@ -969,8 +969,9 @@ struct Matcher::Impl {
     struct WindowTerm {
         std::uint32_t term;  // k_no_term: the trigger has none (a Unicode fold)
         std::uint32_t trigger;
-        bool confirmed;  // the window is the whole trigger: no need to look again
-        bool last;       // the window's last entry
+        std::uint32_t regex;  // the term's, here so that a regex already decided costs no more
+        bool confirmed;       // the window is the whole trigger: no need to look again
+        bool last;            // the window's last entry
     };
     static constexpr std::uint32_t k_no_term = UINT32_MAX;
     std::vector<std::uint32_t> window_begin;
@@ -1389,10 +1390,12 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         for (std::uint32_t t : of_window) {
             const Impl::Trigger& trigger = m.triggers[t];
             if (trigger.terms.empty()) {
-                m.window_terms.push_back({Impl::k_no_term, t, trigger.confirmed_by_window, false});
+                m.window_terms.push_back(
+                    {Impl::k_no_term, t, 0, trigger.confirmed_by_window, false});
             }
             for (std::uint32_t term : trigger.terms) {
-                m.window_terms.push_back({term, t, trigger.confirmed_by_window, false});
+                m.window_terms.push_back(
+                    {term, t, m.terms[term].regex, trigger.confirmed_by_window, false});
             }
         }
         m.window_terms.back().last = true;  // every window has a trigger, with a term or a fold
@@ -1735,6 +1738,12 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         bool there = false;
         for (std::uint32_t e = begin;; ++e) {
             const Impl::WindowTerm& entry = m.window_terms[e];
+            if (entry.term != Impl::k_no_term && regex_stamp[entry.regex] == generation) {
+                if (entry.last) {
+                    break;
+                }
+                continue;  // decided in this line already
+            }
             if (!entry.confirmed && entry.trigger != looked_for) {
                 looked_for = entry.trigger;
                 there = m.triggers[entry.trigger].text.find_in(lower()) != std::string_view::npos;
