@@ -153,6 +153,9 @@ struct PatternFacts {
     /// each alternative is one literal, finding it in any line is.
     std::vector<std::vector<std::string>> in_order;
     bool in_order_ok = false;
+    /// When the pattern is an alternation (`a|b`, or one group holding one):
+    /// what each alternative requires, in order.
+    std::vector<Requirement> alternatives;
 
     bool literals_only() const {
         return in_order_ok && std::all_of(in_order.begin(), in_order.end(),
@@ -190,6 +193,7 @@ class PatternLiterals {
             facts.required = {};
             facts.in_order_ok = false;
             facts.in_order.clear();
+            facts.alternatives.clear();
         }
         return facts;
     }
@@ -209,9 +213,17 @@ class PatternLiterals {
 
     PatternFacts alternation() {
         PatternFacts facts = sequence();
+        // Only the top's alternatives, or those of one group holding it all, are asked for.
+        const bool keep = depth_ <= 1 && at('|');
+        if (keep) {
+            facts.alternatives = {facts.required};
+        }
         while (at('|')) {
             ++pos_;
             PatternFacts next = sequence();
+            if (keep) {
+                facts.alternatives.push_back(next.required);
+            }
             facts.literal_chars = std::min(facts.literal_chars, next.literal_chars);
             facts.in_order_ok = facts.in_order_ok && next.in_order_ok;
             facts.in_order.insert(facts.in_order.end(), next.in_order.begin(), next.in_order.end());
@@ -228,6 +240,7 @@ class PatternLiterals {
         std::string piece;
         bool group_ordered = false;  // the last item was a group of literals in order
         std::vector<std::vector<std::string>> group_order;
+        std::vector<Requirement> group_alternatives;  // the last item's, a group once
         std::string run;
         auto close = [&] {
             if (!run.empty()) {
@@ -275,6 +288,9 @@ class PatternLiterals {
                     if (group_ordered) {
                         group_order = std::move(it.group->in_order);
                     }
+                    if (times == Times::once) {
+                        group_alternatives = std::move(it.group->alternatives);
+                    }
                     if (times != Times::optional) {
                         facts.literal_chars += it.group->literal_chars;
                         require_both(facts.required, std::move(it.group->required));
@@ -298,6 +314,9 @@ class PatternLiterals {
             }
         }
         close();
+        if (items == 1) {
+            facts.alternatives = std::move(group_alternatives);
+        }
         if (items == 1 && group_ordered) {
             facts.in_order = std::move(group_order);
             facts.in_order_ok = true;
@@ -404,7 +423,9 @@ class PatternLiterals {
                     }
                 }
                 it.kind = Kind::group;
+                ++depth_;
                 it.group = std::make_unique<PatternFacts>(alternation());
+                --depth_;
                 if (!at(')')) {
                     failed_ = true;
                     return it;
@@ -489,6 +510,7 @@ class PatternLiterals {
     std::size_t pos_ = 0;
     bool failed_ = false;
     bool star_ = false;  // the last quantifier read was `*`
+    int depth_ = 0;      // groups open
 };
 
 // Words that say nothing about which error it is.
@@ -643,19 +665,22 @@ class Needle {
   private:
     // Lower is rarer: spaces and digits fill logs, then the common letters.
     static int commonness(unsigned char c) {
-        if (c == ' ') {
-            return 5;
-        }
-        if (c >= '0' && c <= '9') {
-            return 4;
-        }
-        if (std::strchr("etaoinsrl", c) != nullptr) {
-            return 3;
-        }
-        if (c >= 'a' && c <= 'z') {
-            return 2;
-        }
-        return 1;
+        static constexpr auto table = [] {
+            std::array<std::uint8_t, 256> t{};
+            t.fill(1);
+            for (int l = 'a'; l <= 'z'; ++l) {
+                t[static_cast<std::size_t>(l)] = 2;
+            }
+            for (char l : std::string_view("etaoinsrl")) {
+                t[static_cast<unsigned char>(l)] = 3;
+            }
+            for (int d = '0'; d <= '9'; ++d) {
+                t[static_cast<std::size_t>(d)] = 4;
+            }
+            t[' '] = 5;
+            return t;
+        }();
+        return table[c];
     }
 
     std::string text_;
@@ -1170,21 +1195,21 @@ std::string window_of(const std::string& trigger) {
 // The terms the filter can use: each keeps its literals of 3+ bytes, else
 // one of 2 (literals of one or two bytes would make almost every line a
 // candidate). None when some term keeps nothing, or nothing is required.
-std::optional<std::vector<Term>> usable_terms(const Requirement& required) {
+std::optional<std::vector<Term>> usable_terms(Requirement required) {
     if (required.always()) {
         return std::nullopt;
     }
     std::vector<Term> terms;
-    for (const Term& term : required.terms) {
+    for (Term& term : required.terms) {
         Term kept;
-        for (const auto& lit : term) {
+        for (auto& lit : term) {
             if (is_letter(lit) || lit.size() >= 3) {
-                kept.push_back(lit);
+                kept.push_back(std::move(lit));
             }
         }
-        for (const auto& lit : term) {
+        for (auto& lit : term) {
             if (kept.empty() && lit.size() == 2) {
-                kept.push_back(lit);
+                kept.push_back(std::move(lit));
             }
         }
         if (kept.empty()) {
@@ -1237,12 +1262,21 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         // terms lead to that alternative alone, so RE2 runs only on the
         // alternatives whose literals are there, and an alternative several
         // patterns share runs once a line.
+        // What alternative k requires: read with the pattern when the walk
+        // saw the same alternatives, else read alone.
+        // Each is asked for once, so it is moved out.
+        auto required_by = [&facts](const Alternatives& alts, std::size_t k) {
+            return facts.alternatives.size() == alts.items.size()
+                       ? std::move(facts.alternatives[k])
+                       : PatternLiterals(alts.items[k]).read().required;
+        };
         std::vector<std::uint32_t> term_units;
         if (terms && !pure && m.in_order.back().empty()) {
             Alternatives alts = top_alternatives(m.regexes.back()->pattern);
             std::vector<Term> split;
-            for (std::string_view alt : alts.items) {
-                auto alt_terms = usable_terms(PatternLiterals(alt).read().required);
+            for (std::size_t k = 0; k < alts.items.size(); ++k) {
+                std::string_view alt = alts.items[k];
+                auto alt_terms = usable_terms(required_by(alts, k));
                 if (!alt_terms) {
                     split.clear();
                     break;
@@ -1252,7 +1286,8 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 if (fresh) {
                     m.units.push_back(std::make_unique<LazyRegex>(std::move(text)));
                 }
-                split.insert(split.end(), alt_terms->begin(), alt_terms->end());
+                split.insert(split.end(), std::make_move_iterator(alt_terms->begin()),
+                             std::make_move_iterator(alt_terms->end()));
                 term_units.insert(term_units.end(), alt_terms->size(),
                                   static_cast<std::uint32_t>(at->second));
             }
@@ -1268,10 +1303,12 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
             Alternatives alts = top_alternatives(m.regexes.back()->pattern);
             bool caseless = alts.prefix.find('-') == std::string::npos;
             std::vector<std::string_view> rest;
-            for (std::string_view alt : alts.items) {
-                auto alt_terms = usable_terms(PatternLiterals(alt).read().required);
+            for (std::size_t k = 0; k < alts.items.size(); ++k) {
+                std::string_view alt = alts.items[k];
+                auto alt_terms = usable_terms(required_by(alts, k));
                 if (alt_terms) {
-                    terms->insert(terms->end(), alt_terms->begin(), alt_terms->end());
+                    terms->insert(terms->end(), std::make_move_iterator(alt_terms->begin()),
+                                  std::make_move_iterator(alt_terms->end()));
                 } else {
                     rest.push_back(alt);
                 }
