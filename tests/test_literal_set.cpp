@@ -42,6 +42,19 @@ std::string random_block(Random& random, std::size_t lines) {
     return block;
 }
 
+/// One to four literals of two to four letters of "abc": they occur often.
+std::vector<std::string> random_literals(Random& random) {
+    std::vector<std::string> literals;
+    for (std::uint32_t n = 1 + random(4); n > 0; --n) {
+        std::string lit;
+        for (std::uint32_t len = 2 + random(3); len > 0; --len) {
+            lit += "abc"[random(3)];
+        }
+        literals.push_back(lit);
+    }
+    return literals;
+}
+
 }  // namespace
 
 TEST_CASE("literal set: the two-lane block scan gives the one-lane scan's answers",
@@ -50,15 +63,7 @@ TEST_CASE("literal set: the two-lane block scan gives the one-lane scan's answer
     std::size_t answers = 0;
     std::size_t found = 0;
     for (int round = 0; round < 300; ++round) {
-        std::vector<std::string> literals;
-        for (std::uint32_t n = 1 + random(4); n > 0; --n) {
-            std::string lit;
-            for (std::uint32_t len = 2 + random(3); len > 0; --len) {
-                lit += "abc"[random(3)];
-            }
-            literals.push_back(lit);
-        }
-        LiteralSet set(literals);
+        LiteralSet set(random_literals(random));
         std::string block = random_block(random, 1 + random(120));
         for (std::size_t lead : {std::size_t{0}, std::size_t{1}, std::size_t{9}, std::size_t{64},
                                  std::size_t{700}, std::size_t{16} << 10}) {
@@ -93,15 +98,7 @@ TEST_CASE("literal set: texts walked four at a time give each text's own finds",
     Random random{1122};
     std::size_t finds = 0;
     for (int round = 0; round < 300; ++round) {
-        std::vector<std::string> literals;
-        for (std::uint32_t n = 1 + random(4); n > 0; --n) {
-            std::string lit;
-            for (std::uint32_t len = 2 + random(3); len > 0; --len) {
-                lit += "abc"[random(3)];
-            }
-            literals.push_back(lit);
-        }
-        LiteralSet set(literals);
+        LiteralSet set(random_literals(random));
         // 0 to 40 texts of 0 to 60 bytes: lanes end at every kind of
         // place, and empty texts are passed over.
         std::vector<std::string> texts;
