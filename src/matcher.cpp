@@ -183,6 +183,28 @@ bool caseless(char32_t c) {
            (c >= 0x1F300 && c <= 0x1FAFF);  // emoji
 }
 
+// The end of the class opening at `re[i]` ('['), past its ']'; npos if none.
+std::size_t class_end(std::string_view re, std::size_t i) {
+    ++i;
+    if (i < re.size() && re[i] == '^') {
+        ++i;
+    }
+    if (i < re.size() && re[i] == ']') {
+        ++i;
+    }
+    while (i < re.size() && re[i] != ']') {
+        if (re[i] == '\\') {
+            i += 2;
+        } else if (re[i] == '[' && i + 1 < re.size() && re[i + 1] == ':') {
+            std::size_t close = re.find(":]", i + 2);
+            i = close == std::string_view::npos ? re.size() : close + 2;
+        } else {
+            ++i;
+        }
+    }
+    return i < re.size() ? i + 1 : std::string_view::npos;
+}
+
 class PatternLiterals {
   public:
     explicit PatternLiterals(std::string_view re) : re_(re) {}
@@ -483,27 +505,12 @@ class PatternLiterals {
     }
 
     void skip_class() {
-        if (at('^')) {
-            ++pos_;
-        }
-        if (at(']')) {
-            ++pos_;
-        }
-        while (pos_ < re_.size() && !at(']')) {
-            if (at('\\')) {
-                pos_ += 2;
-            } else if (at('[') && pos_ + 1 < re_.size() && re_[pos_ + 1] == ':') {
-                std::size_t close = re_.find(":]", pos_ + 2);
-                pos_ = close == std::string_view::npos ? re_.size() : close + 2;
-            } else {
-                ++pos_;
-            }
-        }
-        if (!at(']')) {
+        std::size_t end = class_end(re_, pos_ - 1);  // pos_ is past the '['
+        if (end == std::string_view::npos) {
             failed_ = true;
             return;
         }
-        ++pos_;
+        pos_ = end;
     }
 
     std::string_view re_;
@@ -702,28 +709,6 @@ struct Alternatives {
     std::vector<std::string_view> items;
 };
 
-// The end of the class opening at `re[i]` ('['), past its ']'; npos if none.
-std::size_t class_end(std::string_view re, std::size_t i) {
-    ++i;
-    if (i < re.size() && re[i] == '^') {
-        ++i;
-    }
-    if (i < re.size() && re[i] == ']') {
-        ++i;
-    }
-    while (i < re.size() && re[i] != ']') {
-        if (re[i] == '\\') {
-            i += 2;
-        } else if (re[i] == '[' && i + 1 < re.size() && re[i + 1] == ':') {
-            std::size_t close = re.find(":]", i + 2);
-            i = close == std::string_view::npos ? re.size() : close + 2;
-        } else {
-            ++i;
-        }
-    }
-    return i < re.size() ? i + 1 : std::string_view::npos;
-}
-
 Alternatives top_alternatives(std::string_view re) {
     Alternatives out;
     // Flag groups first: `(?i)`, `(?is)`.
@@ -816,9 +801,7 @@ class FixedRun {
                 }
                 char e = re[i++];
                 if (e == 'd') {
-                    for (char d = '0'; d <= '9'; ++d) {
-                        set.set(static_cast<unsigned char>(d));
-                    }
+                    add_digits(set);
                 } else if (std::isalnum(static_cast<unsigned char>(e)) ||
                            static_cast<unsigned char>(e) >= 0x80) {
                     return std::nullopt;
@@ -899,12 +882,16 @@ class FixedRun {
     }
 
   private:
+    static void add_digits(std::bitset<128>& set) {  // \d
+        for (char d = '0'; d <= '9'; ++d) {
+            set.set(static_cast<unsigned char>(d));
+        }
+    }
     // A class body of ASCII characters, ranges and \d; false for anything else.
     static bool read_class(std::string_view body, std::bitset<128>& set) {
         if (body.empty() || body.front() == '^' || body.find("[:") != std::string_view::npos) {
             return false;
         }
-        std::vector<unsigned char> chars;
         for (std::size_t i = 0; i < body.size(); ++i) {
             auto c = static_cast<unsigned char>(body[i]);
             if (c >= 0x80) {
@@ -916,9 +903,7 @@ class FixedRun {
                 }
                 auto e = static_cast<unsigned char>(body[i]);
                 if (e == 'd') {
-                    for (char d = '0'; d <= '9'; ++d) {
-                        set.set(static_cast<unsigned char>(d));
-                    }
+                    add_digits(set);
                     continue;
                 }
                 if (std::isalnum(e) || e >= 0x80) {
@@ -1043,7 +1028,7 @@ struct Matcher::Impl {
     mutable std::atomic<bool> literals_built{false};
     const detail::LiteralSet& automaton() const;
     /// `windows`: the automaton's finds in `line`, when the caller walked it
-    /// (LogScanner walks two lines at once); null: match_line finds them.
+    /// (LogScanner walks a batch of lines at once); null: match_line finds them.
     void match_line(std::string_view line, std::vector<std::size_t>& out,
                     const std::vector<std::uint32_t>* windows = nullptr) const;
     /// Where in `block` (whole lines) the scan must look next, from `from` (a
@@ -1258,43 +1243,44 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
         // alternative, and an alternative whose term is not met cannot hold.
         const bool term_per_alternative = terms.has_value() && !m.in_order.back().empty() &&
                                           m.in_order.back().size() == terms->size();
-        // A pattern RE2 must decide, when an alternation: each alternative's
-        // terms lead to that alternative alone, so RE2 runs only on the
-        // alternatives whose literals are there, and an alternative several
-        // patterns share runs once a line.
         // What alternative k requires: read with the pattern when the walk
-        // saw the same alternatives, else read alone.
-        // Each is asked for once, so it is moved out.
+        // saw the same alternatives, else read alone. Each is asked for
+        // once, so it is moved out.
         auto required_by = [&facts](const Alternatives& alts, std::size_t k) {
             return facts.alternatives.size() == alts.items.size()
                        ? std::move(facts.alternatives[k])
                        : PatternLiterals(alts.items[k]).read().required;
         };
+        // A pattern RE2 must decide, when an alternation whose alternatives
+        // all have literals: each alternative's terms lead to that
+        // alternative alone, so RE2 runs only on the alternatives whose
+        // literals are there, and an alternative several patterns share
+        // runs once a line.
         std::vector<std::uint32_t> term_units;
         if (terms && !pure && m.in_order.back().empty()) {
             Alternatives alts = top_alternatives(m.regexes.back()->pattern);
-            std::vector<Term> split;
+            std::vector<std::vector<Term>> by_alternative;
             for (std::size_t k = 0; k < alts.items.size(); ++k) {
-                std::string_view alt = alts.items[k];
                 auto alt_terms = usable_terms(required_by(alts, k));
                 if (!alt_terms) {
-                    split.clear();
+                    by_alternative.clear();
                     break;
                 }
-                std::string text = alts.prefix + "(?:" + std::string(alt) + ")";
-                auto [at, fresh] = unit_index.emplace(text, m.units.size());
-                if (fresh) {
-                    m.units.push_back(std::make_unique<LazyRegex>(std::move(text)));
-                }
-                split.insert(split.end(), std::make_move_iterator(alt_terms->begin()),
-                             std::make_move_iterator(alt_terms->end()));
-                term_units.insert(term_units.end(), alt_terms->size(),
-                                  static_cast<std::uint32_t>(at->second));
+                by_alternative.push_back(std::move(*alt_terms));
             }
-            if (!split.empty()) {
-                terms = std::move(split);
-            } else {
-                term_units.clear();
+            if (!by_alternative.empty()) {
+                terms->clear();
+                for (std::size_t k = 0; k < by_alternative.size(); ++k) {
+                    std::string text = alts.prefix + "(?:" + std::string(alts.items[k]) + ")";
+                    auto [at, fresh] = unit_index.emplace(text, m.units.size());
+                    if (fresh) {
+                        m.units.push_back(std::make_unique<LazyRegex>(std::move(text)));
+                    }
+                    term_units.insert(term_units.end(), by_alternative[k].size(),
+                                      static_cast<std::uint32_t>(at->second));
+                    terms->insert(terms->end(), std::make_move_iterator(by_alternative[k].begin()),
+                                  std::make_move_iterator(by_alternative[k].end()));
+                }
             }
         }
         if (!terms) {
@@ -1709,6 +1695,15 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         read_letters();
         return letter_stamp[letter] == generation;
     };
+    // A result kept for the rest of the line, worked out when first asked.
+    auto for_the_line = [&](std::vector<std::uint32_t>& stamp, std::vector<std::uint8_t>& result,
+                            std::uint32_t i, auto work) {
+        if (stamp[i] != generation) {
+            stamp[i] = generation;
+            result[i] = static_cast<std::uint8_t>(work());
+        }
+        return result[i];
+    };
     auto met = [&](std::uint32_t t) {
         const Impl::TermCheck& term = m.terms[t];
         if (regex_stamp[term.regex] == generation) {
@@ -1726,17 +1721,15 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
         if (term.unit != Impl::k_no_unit) {
             // RE2 on the alternative alone, once a line whichever pattern asks.
-            std::uint32_t u = term.unit;
-            if (unit_stamp[u] != generation) {
-                unit_stamp[u] = generation;
-                const RE2& re = m.units[u]->get();
-                unit_result[u] = re.ok() ? (RE2::PartialMatch(line, re) ? 1 : 0) : 2;
-            }
-            if (unit_result[u] == 2) {
+            std::uint8_t result = for_the_line(unit_stamp, unit_result, term.unit, [&] {
+                const RE2& re = m.units[term.unit]->get();
+                return re.ok() ? (RE2::PartialMatch(line, re) ? 1 : 0) : 2;
+            });
+            if (result == 2) {
                 // RE2 rejects the part alone: the whole pattern decides.
                 regex_stamp[term.regex] = generation;
                 candidates.push_back(term.regex);
-            } else if (unit_result[u] == 1 && m.regexes[term.regex]->get().ok()) {
+            } else if (result == 1 && m.regexes[term.regex]->get().ok()) {
                 regex_stamp[term.regex] = generation;
                 out.push_back(term.regex);
             }
@@ -1744,12 +1737,9 @@ void Matcher::Impl::match_line(std::string_view line, std::vector<std::size_t>& 
         }
         if (term.ordered != Impl::k_no_unit && !has_non_ascii_byte()) {
             // Its own alternative decides; the others do when their terms are met.
-            std::uint32_t o = term.ordered;
-            if (ordered_stamp[o] != generation) {
-                ordered_stamp[o] = generation;
-                ordered_result[o] = holds_in_order(m.ordered[o], lower());
-            }
-            if (ordered_result[o]) {
+            if (for_the_line(ordered_stamp, ordered_result, term.ordered, [&] {
+                    return holds_in_order(m.ordered[term.ordered], lower()) ? 1 : 0;
+                })) {
                 regex_stamp[term.regex] = generation;
                 out.push_back(term.regex);
             }
@@ -2030,14 +2020,20 @@ void LogScanner::scan_whole(std::string_view line) {
     continuing_ = false;
 }
 
+namespace {
+// Where the line holding block[pos] ends: its newline (a block ends with one).
+std::size_t line_end(std::string_view block, std::size_t pos) {
+    const void* nl = std::memchr(block.data() + pos, '\n', block.size() - pos);
+    return static_cast<std::size_t>(static_cast<const char*>(nl) - block.data());
+}
+}  // namespace
+
 void LogScanner::scan_block(std::string_view block) {
     std::size_t pos = 0;
     // The first few kilobytes (all of a message) line by line: building the
     // automaton the block scan needs costs more than they do.
     while (pos < block.size() && bytes_scanned_ < k_direct_bytes) {
-        const char* nl =
-            static_cast<const char*>(std::memchr(block.data() + pos, '\n', block.size() - pos));
-        auto end = static_cast<std::size_t>(nl - block.data());
+        std::size_t end = line_end(block, pos);
         scan_whole(block.substr(pos, end - pos));
         bytes_scanned_ += end + 1 - pos;
         pos = end + 1;
@@ -2046,7 +2042,7 @@ void LogScanner::scan_block(std::string_view block) {
         return;  // a message: no automaton needed
     }
     const Matcher::Impl& m = *matcher_.impl_;
-    m.automaton();  // match_line uses it from now on
+    const detail::LiteralSet& automaton = m.automaton();  // match_line uses it from now on
     if (!m.residues.empty()) {
         // Some regex must see every line: no line is skipped, and lines are
         // walked in batches, four at a time.
@@ -2054,9 +2050,7 @@ void LogScanner::scan_block(std::string_view block) {
             std::size_t after = scan_batch(block, pos);
             if (after == pos) {
                 // A line to scan in pieces.
-                const char* nl = static_cast<const char*>(
-                    std::memchr(block.data() + pos, '\n', block.size() - pos));
-                auto end = static_cast<std::size_t>(nl - block.data());
+                std::size_t end = line_end(block, pos);
                 scan_whole(block.substr(pos, end - pos));
                 after = end + 1;
             }
@@ -2066,7 +2060,7 @@ void LogScanner::scan_block(std::string_view block) {
     }
     // One two-lane scan for the whole block: what its lane B read ahead
     // serves the calls after.
-    detail::CandidateScan scan(m.automaton(), block);
+    detail::CandidateScan scan(automaton, block);
     while (pos < block.size()) {
         std::size_t candidate = m.next_candidate(block, pos, scan);
         if (candidate - pos >= k_max_line_bytes) {
@@ -2079,10 +2073,7 @@ void LogScanner::scan_block(std::string_view block) {
         if (candidate == block.size()) {
             return;
         }
-        // The block ends with a newline, so there is one.
-        const char* nl = static_cast<const char*>(
-            std::memchr(block.data() + candidate, '\n', block.size() - candidate));
-        auto end = static_cast<std::size_t>(nl - block.data());
+        std::size_t end = line_end(block, candidate);
         scan_whole(block.substr(candidate, end - candidate));
         pos = end + 1;
     }
@@ -2148,9 +2139,7 @@ std::size_t LogScanner::scan_batch(std::string_view block, std::size_t pos) {
     }
     batch_lines_.clear();
     while (pos < block.size() && batch_lines_.size() < k_batch_lines) {
-        const char* nl =
-            static_cast<const char*>(std::memchr(block.data() + pos, '\n', block.size() - pos));
-        auto end = static_cast<std::size_t>(nl - block.data());
+        std::size_t end = line_end(block, pos);
         if (end - pos >= k_max_line_bytes) {
             break;
         }
