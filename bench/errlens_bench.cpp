@@ -11,7 +11,9 @@
 //   errlens_bench scan ENGINE LOG [--repeat N] [--catalog PATH]... [--no-builtin]
 //       one engine over LOG N times; prints one JSON line: MB/s of each run,
 //       the median, compile time, peak RSS, and the diagnoses (id, first line,
-//       count) so that engines can be compared
+//       count) so that engines can be compared; every engine runs with the
+//       heap on huge pages where the kernel gives them (prefer_huge_pages),
+//       as the errlens command does
 //
 // Engines: errlens (the product's LogScanner), reference (every RE2 on every
 // line: the simple matcher results are checked against), re2set (one
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "errlens/catalogue.hpp"
+#include "errlens/huge_pages.hpp"
 #include "errlens/loaders.hpp"
 #include "errlens/matcher.hpp"
 
@@ -530,6 +533,8 @@ int main(int argc, char** argv) {
             return make_catalog(a);
         }
         if (cmd == "scan") {
+            // As the errlens command does, for every engine alike.
+            errlens::prefer_huge_pages();
             return scan(a);
         }
     } catch (const std::exception& e) {
