@@ -34,15 +34,18 @@ bool prefer_huge_pages() {
         }
         // At the start of a program the heap's free top is small: this grows
         // it by the reserve, and the block sits at the old top.
+        const auto grown_from = reinterpret_cast<std::uintptr_t>(sbrk(0));
         void* probe = std::malloc(std::size_t{1} << 20);
-        const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-        auto begin = (reinterpret_cast<std::uintptr_t>(probe) + page - 1) & ~(page - 1);
+        const auto at = reinterpret_cast<std::uintptr_t>(probe);
         std::free(probe);
-        auto end = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(page - 1);
-        if (probe == nullptr || end < begin + k_huge) {
-            // The heap did not grow (no address space for the reserve, or
-            // the block came from elsewhere): growing it by 1 GB each time
-            // would only fail again.
+        const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+        const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(page - 1);
+        const auto begin = (at + page - 1) & ~(page - 1);
+        if (at == 0 || end < grown_from + k_reserve / 2 || at < grown_from - (1 << 20) ||
+            begin + k_huge > end) {
+            // The heap did not grow by the reserve, or the block is not on
+            // it (no address space for it, or another allocator): growing
+            // the heap by 1 GB each time would only fail again.
             mallopt(M_TOP_PAD, k_default);
             mallopt(M_MMAP_THRESHOLD, k_default);
             return;
