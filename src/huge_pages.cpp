@@ -33,11 +33,11 @@ bool prefer_huge_pages() {
             return;  // not glibc's allocator (a sanitizer's, say)
         }
         // At the start of a program the heap's free top is small: this grows
-        // it by the reserve, and the block sits at the old top.
+        // it by the reserve, and the block sits at the old top. It is freed
+        // last (the heap may then shrink by a little, never below the pad).
         const auto grown_from = reinterpret_cast<std::uintptr_t>(sbrk(0));
         void* probe = std::malloc(std::size_t{1} << 20);
         const auto at = reinterpret_cast<std::uintptr_t>(probe);
-        std::free(probe);
         const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
         const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(page - 1);
         const auto begin = (at + page - 1) & ~(page - 1);
@@ -48,9 +48,10 @@ bool prefer_huge_pages() {
             // the heap by 1 GB each time would only fail again.
             mallopt(M_TOP_PAD, k_default);
             mallopt(M_MMAP_THRESHOLD, k_default);
-            return;
+        } else {
+            requested = madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
         }
-        requested = madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
+        std::free(probe);
     });
     return requested;
 #else
