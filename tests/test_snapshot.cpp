@@ -376,6 +376,21 @@ TEST_CASE("snapshot: truncated, corrupted or foreign bytes are refused with a re
             CHECK(!error.empty());
         }
     }
+    SECTION("a wrong checksum: refused when verified, read when trusted") {
+        std::string bad = good;
+        bad[20] = static_cast<char>(bad[20] ^ 0x01);  // the checksum's first byte
+        std::vector<std::vector<std::string_view>> deferred;
+        CHECK(!read_snapshot_headers(bad, out, deferred, error));
+        CHECK(error.find("checksum") != std::string::npos);
+        error.clear();
+        REQUIRE(read_snapshot_headers(bad, out, deferred, error, Checksum::trust));
+        CHECK(out.size() == small_files().size());
+        // Trusted, the payload is still checked field by field.
+        std::string truncated = with_valid_header(good.substr(28, good.size() - 29));
+        truncated[20] = static_cast<char>(truncated[20] ^ 0x01);
+        CHECK(!read_snapshot_headers(truncated, out, deferred, error, Checksum::trust));
+        CHECK(!error.empty());
+    }
     SECTION("another format version") {
         std::string bad = good;
         bad[8] = static_cast<char>(k_snapshot_format_version + 1);
