@@ -15,7 +15,9 @@ namespace errlens {
 /// a reserve of 1 GB of address space at once (only memory touched counts),
 /// advised, and malloc keeps at least that much free at its top: blocks of
 /// any size come from it, and it is not given back to the system while the
-/// process runs (beyond it, blocks of 32 MB and more are mapped alone). Where the kernel gives huge pages only on request
+/// process runs (beyond it, blocks of 32 MB and more are mapped alone).
+/// Where the reserve cannot be had (a data size limit under 1 GB, strict
+/// overcommit without room) malloc is left as it was. Where the kernel gives huge pages only on request
 /// (Debian's default), this is the request; where it never gives them, or
 /// off Linux with glibc, nothing changes. Returns whether the request was made.
 bool prefer_huge_pages();
