@@ -11,15 +11,16 @@ namespace errlens {
 ///
 /// A choice for the program, not the library: it changes how malloc grows
 /// the heap for the whole process. Call it once, at the start of main,
-/// before a catalogue is loaded; later calls do nothing. The heap grows by
-/// a reserve of 1 GB of address space at once (only memory touched counts),
-/// advised, and malloc keeps at least that much free at its top: blocks of
-/// any size come from it, and it is not given back to the system while the
-/// process runs (beyond it, blocks of 32 MB and more are mapped alone).
+/// before a catalogue is loaded; later calls do nothing. The heap grows at
+/// once by a reserve of 1 GB of address space (only memory touched counts),
+/// which is advised; blocks of any size are cut from it while it lasts, and
+/// the heap is trimmed back to no less than it. Beyond it the heap grows as
+/// usual, without the advice, and blocks of 32 MB and more are mapped alone.
 /// Where the reserve cannot be had (a data size limit under 1 GB, strict
-/// overcommit without room) malloc is left as it was. Where the kernel gives huge pages only on request
-/// (Debian's default), this is the request; where it never gives them, or
-/// off Linux with glibc, nothing changes. Returns whether the request was made.
+/// overcommit without room) malloc is left as it was. Where the kernel
+/// gives huge pages only on request (Debian's default), this is the request;
+/// where it never gives them, or off Linux with glibc, nothing changes.
+/// Returns whether the request was made.
 bool prefer_huge_pages();
 
 }  // namespace errlens
