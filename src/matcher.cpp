@@ -80,16 +80,6 @@ struct Requirement {
 constexpr std::size_t k_max_terms = 32;
 constexpr std::size_t k_max_term_literals = 8;
 
-// Keeps the term's k_max_term_literals longest (rarest) literals.
-void trim_term(Term& t) {
-    if (t.size() > k_max_term_literals) {
-        std::stable_sort(t.begin(), t.end(), [](const auto& l, const auto& r) {
-            return Requirement::weight(l) > Requirement::weight(r);
-        });
-        t.resize(k_max_term_literals);
-    }
-}
-
 // Adds `more`'s literals to the term, keeping at most k_max_term_literals.
 void add_to_term(Term& t, const Term& more) {
     for (const auto& lit : more) {
@@ -97,15 +87,13 @@ void add_to_term(Term& t, const Term& more) {
             t.push_back(lit);
         }
     }
-    trim_term(t);
-}
-
-// add_to_term with one literal, without a term made for it.
-void add_to_term(Term& t, const std::string& lit) {
-    if (std::find(t.begin(), t.end(), lit) == t.end()) {
-        t.push_back(lit);
+    if (t.size() > k_max_term_literals) {
+        // Keep the longest (rarest) literals.
+        std::stable_sort(t.begin(), t.end(), [](const auto& l, const auto& r) {
+            return Requirement::weight(l) > Requirement::weight(r);
+        });
+        t.resize(k_max_term_literals);
     }
-    trim_term(t);
 }
 
 // Both `a` and `b` hold: `a` becomes their conjunction. Too many
@@ -125,7 +113,7 @@ void require_both(Requirement& a, Requirement&& b) {
         return;
     }
     if (b.terms.size() == 1) {
-        // One term (a group of one alternative): add it to every term in place.
+        // The common case (a literal run): add it to every term in place.
         for (auto& t : a.terms) {
             add_to_term(t, b.terms[0]);
         }
@@ -141,22 +129,6 @@ void require_both(Requirement& a, Requirement&& b) {
         }
     }
     a.terms = std::move(out);
-}
-
-// Both `a` and the literal hold: require_both with one literal, without
-// building a requirement for it (most of a pattern's runs).
-void require_literal(Requirement& a, std::string&& literal) {
-    if (a.always() ||
-        (a.terms.size() > k_max_terms && Requirement::weight(literal) > a.strength())) {
-        a.terms.assign(1, Term{std::move(literal)});
-        return;
-    }
-    if (a.terms.size() > k_max_terms) {
-        return;  // too many combinations: the stronger side alone
-    }
-    for (auto& t : a.terms) {
-        add_to_term(t, literal);
-    }
 }
 
 // Either `a` or `b` holds: `a` becomes their disjunction.
@@ -296,7 +268,7 @@ class PatternLiterals {
         std::string run;
         auto close = [&] {
             if (!run.empty()) {
-                require_literal(facts.required, std::move(run));
+                require_both(facts.required, Requirement{{Term{run}}});
             }
             run.clear();
         };
@@ -323,7 +295,8 @@ class PatternLiterals {
                         close();
                         if (static_cast<unsigned char>(it.text[0]) >= 0x80 &&
                             it.text != "\xE2\x84\xAA" && it.text != "\xC5\xBF") {
-                            require_literal(facts.required, letter_literal(it.text));
+                            require_both(facts.required,
+                                         Requirement{{Term{letter_literal(it.text)}}});
                         }
                         break;
                     }
