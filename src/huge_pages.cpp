@@ -13,6 +13,21 @@
 
 namespace errlens {
 
+bool advise_huge_pages(const void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    // Only a whole 2 MB page inside the range can be one.
+    constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+    const auto at = reinterpret_cast<std::uintptr_t>(data);
+    const auto begin = (at + huge - 1) & ~(huge - 1);
+    const auto end = (at + bytes) & ~(huge - 1);
+    return end > begin && madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
+#else
+    (void)data;
+    (void)bytes;
+    return false;
+#endif
+}
+
 bool prefer_huge_pages() {
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
     static std::once_flag once;
@@ -38,18 +53,16 @@ bool prefer_huge_pages() {
         const auto grown_from = reinterpret_cast<std::uintptr_t>(sbrk(0));
         void* probe = std::malloc(std::size_t{1} << 20);
         const auto at = reinterpret_cast<std::uintptr_t>(probe);
-        const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-        const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(page - 1);
-        const auto begin = (at + page - 1) & ~(page - 1);
+        const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
         if (at == 0 || end < grown_from + k_reserve / 2 || at < grown_from - (1 << 20) ||
-            begin + k_huge > end) {
+            at + k_huge > end) {
             // The heap did not grow by the reserve, or the block is not on
             // it (no address space for it, or another allocator): growing
             // the heap by 1 GB each time would only fail again.
             mallopt(M_TOP_PAD, k_default);
             mallopt(M_MMAP_THRESHOLD, k_default);
         } else {
-            requested = madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
+            requested = advise_huge_pages(probe, end - at);
         }
         std::free(probe);
     });

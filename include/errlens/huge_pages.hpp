@@ -1,7 +1,16 @@
 // Process memory policy for scans with large catalogues.
 #pragma once
 
+#include <cstddef>
+
 namespace errlens {
+
+/// Asks the kernel to back the whole 2 MB pages of [data, data + bytes) with
+/// transparent huge pages: for a large block read at random (the automaton's
+/// table, the heap's reserve). Advice only: where it is not taken, the
+/// memory is as before. Returns whether it was given (false when the range
+/// holds no whole 2 MB page, or off Linux).
+bool advise_huge_pages(const void* data, std::size_t bytes);
 
 /// Asks that the C heap be backed by transparent huge pages from now on:
 /// what the catalogue, the matcher and the regexes allocate afterwards.
