@@ -33,16 +33,17 @@ std::string write_snapshot(std::span<const LoadedFile> files);
 /// leaves `out` empty and says what is wrong in `error`.
 bool read_snapshot(std::string_view bytes, std::vector<LoadedFile>& out, std::string& error);
 
+/// Whether a snapshot's checksum is checked. `trust` skips hashing the whole
+/// payload (every field is still checked as it is read): for the embedded
+/// snapshot, part of the binary and written by the same build, whose checksum
+/// the tests check; hashing its megabytes was 0.3 ms of a one-message run.
+enum class Checksum { verify, trust };
+
 /// As read_snapshot, but each record is read only in part, what matching
 /// needs (Catalogue::header lists the fields), so that a run which needs few
 /// records whole does not copy them all: `deferred[file][record]` gets the
 /// bytes to read that record whole from with read_snapshot_record. They point
 /// into `bytes`, which must outlive them (the embedded snapshot does).
-/// Checksum::trust skips hashing the whole payload (every field is still
-/// checked as it is read): for the embedded snapshot, part of the binary and
-/// written by the same build, whose checksum the tests check; hashing its
-/// megabytes was 0.3 ms of a one-message run.
-enum class Checksum { verify, trust };
 bool read_snapshot_headers(std::string_view bytes, std::vector<LoadedFile>& out,
                            std::vector<std::vector<std::string_view>>& deferred, std::string& error,
                            Checksum checksum = Checksum::verify);
