@@ -53,6 +53,12 @@ bool is_letter(std::string_view literal) {
            literal.substr(0, k_letter_prefix.size()) == k_letter_prefix;
 }
 
+// Text whose caseless match RE2 finds although the automaton (ASCII folding)
+// does not: KELVIN SIGN folds to k and LATIN SMALL LETTER LONG S to s. A line
+// holding one is checked against every regex; in a pattern, one requires
+// nothing (it matches ASCII k or s).
+const std::vector<std::string> k_unicode_folds = {"\xE2\x84\xAA", "\xC5\xBF"};
+
 struct Requirement {
     std::vector<Term> terms;  // none: met by every line (no requirement yet)
 
@@ -291,10 +297,11 @@ class PatternLiterals {
                     if (!it.foldable) {
                         // A cased letter beyond ASCII: the run ends before it,
                         // and the line must hold the letter in some case.
-                        // KELVIN SIGN and LONG S match ASCII k and s: nothing.
+                        // KELVIN SIGN and LONG S (k_unicode_folds) match ASCII k and s: nothing.
                         close();
                         if (static_cast<unsigned char>(it.text[0]) >= 0x80 &&
-                            it.text != "\xE2\x84\xAA" && it.text != "\xC5\xBF") {
+                            std::find(k_unicode_folds.begin(), k_unicode_folds.end(), it.text) ==
+                                k_unicode_folds.end()) {
                             require_both(facts.required,
                                          Requirement{{Term{letter_literal(it.text)}}});
                         }
@@ -599,11 +606,6 @@ struct LazyRegex {
     }
     bool tried() const { return compiled.load(std::memory_order_acquire) != nullptr; }
 };
-
-// Text whose caseless match RE2 finds although the automaton (ASCII folding)
-// does not: KELVIN SIGN folds to k and LATIN SMALL LETTER LONG S to s. A line
-// holding one is checked against every regex.
-const std::vector<std::string> k_unicode_folds = {"\xE2\x84\xAA", "\xC5\xBF"};
 
 // A literal looked for in lowercased lines. Two of its bytes, the rarest
 // looking in logs, are compared at 16 places at a time (SSE2) and memcmp
