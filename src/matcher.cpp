@@ -711,6 +711,11 @@ class Needle {
 struct Alternatives {
     std::string prefix;
     std::vector<std::string_view> items;
+
+    /// One alternative as a pattern of its own, under the same flags.
+    std::string alone(std::string_view item) const {
+        return prefix + "(?:" + std::string(item) + ")";
+    }
 };
 
 Alternatives top_alternatives(std::string_view re) {
@@ -1275,7 +1280,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
             if (!by_alternative.empty()) {
                 terms->clear();
                 for (std::size_t k = 0; k < by_alternative.size(); ++k) {
-                    std::string text = alts.prefix + "(?:" + std::string(alts.items[k]) + ")";
+                    std::string text = alts.alone(alts.items[k]);
                     auto [at, fresh] = unit_index.emplace(text, m.units.size());
                     if (fresh) {
                         m.units.push_back(std::make_unique<LazyRegex>(std::move(text)));
@@ -1307,9 +1312,7 @@ Matcher::Matcher(const Catalogue& catalogue) : impl_(std::make_unique<Impl>(cata
                 rest.push_back(m.regexes.back()->pattern);
             }
             for (std::string_view part : rest) {
-                std::string alone = alts.items.empty()
-                                        ? std::string(part)
-                                        : alts.prefix + "(?:" + std::string(part) + ")";
+                std::string alone = alts.items.empty() ? std::string(part) : alts.alone(part);
                 auto [at, fresh] = residue_index.emplace(alone, m.residues.size());
                 if (fresh) {
                     std::optional<FixedRun> run;
